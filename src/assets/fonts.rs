@@ -1,0 +1,317 @@
+//! Fonts: the bundled set, the user's, and the system's, with per-character fallback.
+//!
+//! Every face is read and parsed exactly once per run and shared (read-only) by all layout
+//! threads. Bundled fonts are loaded by path, never by family name, so output never depends
+//! on what happens to be installed. System fonts are consulted only for a character that no
+//! user or bundled face covers, and only scanned when that first happens.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diagnostics::Error;
+
+/// What a piece of text is set in: the theme maps document roles onto these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Family {
+    /// Song/Ming serif: body text.
+    Serif,
+    /// Hei sans: headings, captions, running heads.
+    Sans,
+    /// Monospace: code.
+    Mono,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FontStyle {
+    pub family: Family,
+    pub bold: bool,
+}
+
+/// Index of a face in the `FontBook`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FaceId(pub u32);
+
+self_cell::self_cell!(
+    struct ParsedFace {
+        owner: Arc<Vec<u8>>,
+        #[covariant]
+        dependent: BuzzFace,
+    }
+);
+
+type BuzzFace<'a> = rustybuzz::Face<'a>;
+
+/// One loaded font face.
+pub struct Face {
+    pub path: PathBuf,
+    pub index: u32,
+    /// Family and style as the font names them, for messages.
+    pub name: String,
+    pub bold: bool,
+    pub units_per_em: f32,
+    /// In em units (positive up).
+    pub ascender: f32,
+    pub descender: f32,
+    parsed: ParsedFace,
+    pdf: krilla::text::Font,
+}
+
+impl Face {
+    fn load(path: &Path, data: Arc<Vec<u8>>, index: u32) -> Result<Face, Error> {
+        let bad = |message: &str| Error::Font {
+            path: path.to_owned(),
+            message: message.to_owned(),
+        };
+        let parsed = ParsedFace::try_new(data.clone(), |d| {
+            rustybuzz::Face::from_slice(d, index).ok_or(())
+        })
+        .map_err(|()| bad("not a readable TrueType/OpenType font"))?;
+        let pdf = krilla::text::Font::new(data.into(), index)
+            .ok_or_else(|| bad("the PDF writer cannot use this font"))?;
+        let f = parsed.borrow_dependent();
+        let upem = f.units_per_em() as f32;
+        let name = face_name(f).unwrap_or_else(|| path.display().to_string());
+        let bold = f.is_bold() || f.weight().to_number() >= 600;
+        Ok(Face {
+            path: path.to_owned(),
+            index,
+            name,
+            bold,
+            units_per_em: upem,
+            ascender: f.ascender() as f32 / upem,
+            descender: f.descender() as f32 / upem,
+            pdf: pdf.clone(),
+            parsed,
+        })
+    }
+
+    pub fn shaper(&self) -> &rustybuzz::Face<'_> {
+        self.parsed.borrow_dependent()
+    }
+
+    pub fn data(&self) -> &[u8] {
+        self.parsed.borrow_owner()
+    }
+
+    pub fn pdf_font(&self) -> &krilla::text::Font {
+        &self.pdf
+    }
+
+    pub fn has_char(&self, c: char) -> bool {
+        self.shaper().glyph_index(c).is_some()
+    }
+}
+
+fn face_name(f: &ttf_parser::Face<'_>) -> Option<String> {
+    let names = f.names();
+    let find = |id| {
+        names
+            .into_iter()
+            .find(|n| n.name_id == id && n.is_unicode())
+            .and_then(|n| n.to_string())
+    };
+    find(ttf_parser::name_id::FULL_NAME).or_else(|| find(ttf_parser::name_id::FAMILY))
+}
+
+/// The bundled faces, by file name inside `fonts/`.
+const BUNDLED: [(&str, Family, bool); 6] = [
+    ("NotoSerifSC-Regular.ttf", Family::Serif, false),
+    ("NotoSerifSC-Bold.ttf", Family::Serif, true),
+    ("NotoSansSC-Regular.ttf", Family::Sans, false),
+    ("NotoSansSC-Bold.ttf", Family::Sans, true),
+    ("JetBrainsMono-Regular.ttf", Family::Mono, false),
+    ("JetBrainsMono-Bold.ttf", Family::Mono, true),
+];
+
+/// Where fonts come from.
+#[derive(Debug, Clone, Default)]
+pub struct FontSources {
+    /// The folder holding the bundled fonts (the repository's `fonts/`).
+    pub bundled_dir: PathBuf,
+    /// Folders named by the user, highest priority first.
+    pub user_dirs: Vec<PathBuf>,
+    /// Whether installed system fonts may fill gaps.
+    pub system_fallback: bool,
+}
+
+/// All faces of a run plus the fallback order for each style.
+pub struct FontBook {
+    faces: Vec<Face>,
+    chains: HashMap<FontStyle, Vec<FaceId>>,
+    primary: HashMap<FontStyle, FaceId>,
+    system_fallback: bool,
+}
+
+impl FontBook {
+    pub fn load(sources: &FontSources) -> Result<FontBook, Error> {
+        let mut faces = Vec::new();
+        let mut user = Vec::new();
+        for dir in &sources.user_dirs {
+            for path in font_files(dir)? {
+                let data = Arc::new(read(&path)?);
+                let count = ttf_parser::fonts_in_collection(&data).unwrap_or(1);
+                for index in 0..count {
+                    user.push(FaceId(faces.len() as u32));
+                    faces.push(Face::load(&path, data.clone(), index)?);
+                }
+            }
+        }
+        let mut primary = HashMap::new();
+        let mut bundled = Vec::new();
+        for (file, family, bold) in BUNDLED {
+            let path = sources.bundled_dir.join(file);
+            let data = Arc::new(read(&path)?);
+            let id = FaceId(faces.len() as u32);
+            faces.push(Face::load(&path, data, 0)?);
+            primary.insert(FontStyle { family, bold }, id);
+            bundled.push((family, bold, id));
+        }
+        let mut chains = HashMap::new();
+        for (family, bold, _) in &bundled {
+            let style = FontStyle {
+                family: *family,
+                bold: *bold,
+            };
+            // User faces first (bold ones first for bold styles), then the bundled face for
+            // the style, then the other bundled faces, nearest in look first.
+            let mut chain: Vec<FaceId> = user.clone();
+            chain.sort_by_key(|id| faces[id.0 as usize].bold != *bold);
+            let order = |f: Family| match (family, f) {
+                (a, b) if *a == b => 0,
+                (Family::Mono, Family::Sans) | (Family::Sans, Family::Serif) => 1,
+                (Family::Serif, Family::Sans) => 1,
+                _ => 2,
+            };
+            let mut rest: Vec<&(Family, bool, FaceId)> = bundled.iter().collect();
+            rest.sort_by_key(|(f, b, _)| (order(*f), *b != *bold));
+            chain.extend(rest.iter().map(|(_, _, id)| *id));
+            chains.insert(style, chain);
+        }
+        Ok(FontBook {
+            faces,
+            chains,
+            primary,
+            system_fallback: sources.system_fallback,
+        })
+    }
+
+    pub fn face(&self, id: FaceId) -> &Face {
+        &self.faces[id.0 as usize]
+    }
+
+    /// The face a style is designed around (its metrics set the line).
+    pub fn primary(&self, style: FontStyle) -> FaceId {
+        self.primary[&style]
+    }
+
+    /// The first face in the style's fallback chain that has `c`.
+    pub fn face_for_char(&self, style: FontStyle, c: char) -> Option<FaceId> {
+        self.chains[&style]
+            .iter()
+            .copied()
+            .find(|id| self.face(*id).has_char(c))
+    }
+
+    pub fn faces(&self) -> impl Iterator<Item = (FaceId, &Face)> {
+        self.faces
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FaceId(i as u32), f))
+    }
+
+    /// Makes sure every character in `chars` has a face, taking system fonts for those the
+    /// user's and the bundled fonts lack. Called once before layout, so the book is
+    /// read-only while threads share it. Returns the characters no font covers.
+    pub fn cover(&mut self, chars: &std::collections::BTreeSet<char>) -> Vec<char> {
+        let missing: Vec<char> = chars
+            .iter()
+            .copied()
+            .filter(|&c| !crate::text::script::is_invisible(c))
+            .filter(|&c| !self.faces.iter().any(|f| f.has_char(c)))
+            .collect();
+        if missing.is_empty() || !self.system_fallback {
+            return missing;
+        }
+        let mut db = fontdb::Database::new();
+        db.load_system_fonts();
+        // fontdb's order follows directory listing; sort by path for a stable choice.
+        let mut candidates: Vec<(PathBuf, u32, fontdb::ID)> = db
+            .faces()
+            .filter_map(|f| match &f.source {
+                fontdb::Source::File(p) | fontdb::Source::SharedFile(p, _) => {
+                    Some((p.clone(), f.index, f.id))
+                }
+                fontdb::Source::Binary(_) => None,
+            })
+            .collect();
+        candidates.sort();
+        let mut still_missing = Vec::new();
+        for c in missing {
+            if self.faces.iter().any(|f| f.has_char(c)) {
+                continue;
+            }
+            let found = candidates.iter().find(|(_, _, id)| {
+                db.with_face_data(*id, |data, i| {
+                    ttf_parser::Face::parse(data, i)
+                        .ok()
+                        .and_then(|f| f.glyph_index(c))
+                        .is_some()
+                })
+                .unwrap_or(false)
+            });
+            let loaded = found.and_then(|(path, index, _)| {
+                let data = std::fs::read(path).ok()?;
+                Face::load(path, Arc::new(data), *index).ok()
+            });
+            match loaded {
+                Some(face) => {
+                    let id = FaceId(self.faces.len() as u32);
+                    self.faces.push(face);
+                    for chain in self.chains.values_mut() {
+                        chain.push(id);
+                    }
+                }
+                None => still_missing.push(c),
+            }
+        }
+        still_missing
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Font files in a folder (not recursive), sorted so the fallback order is stable.
+fn font_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
+        path: dir.to_owned(),
+        source,
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                matches!(
+                    e.to_ascii_lowercase().as_str(),
+                    "ttf" | "otf" | "ttc" | "otc"
+                )
+            })
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// The repository's `fonts/` folder: next to the executable's crate at build time, or
+/// `FOLIO_FONT_DIR` when set (for installed binaries).
+pub fn default_bundled_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("FOLIO_FONT_DIR") {
+        return PathBuf::from(dir);
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fonts")
+}

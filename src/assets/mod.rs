@@ -1,0 +1,4 @@
+//! Resolving what the document refers to: image files and fonts.
+
+pub mod fonts;
+pub mod images;

@@ -1,0 +1,143 @@
+//! Checks shared by `bulletin.toml` and article front matter: dates, language tags and the
+//! wording of "unknown key" warnings, so both files speak to the author the same way.
+
+/// True for an ISO `YYYY-MM-DD` date that exists in the Gregorian calendar.
+pub(crate) fn is_valid_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = s.get(r)?;
+        if part.bytes().all(|c| c.is_ascii_digit()) {
+            part.parse().ok()
+        } else {
+            None
+        }
+    };
+    let (Some(year), Some(month), Some(day)) = (digits(0..4), digits(5..7), digits(8..10)) else {
+        return false;
+    };
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+/// The help text for a bad date.
+pub(crate) const DATE_HELP: &str = "write the date as YYYY-MM-DD, e.g. 2023-09-01";
+
+/// Checks the shape of a BCP 47 language tag (`zh-CN`, `en`, `zh-Hans-CN`). The tag ends up
+/// in `xml:lang` and the PDF's `/Lang`, where a malformed value makes the files invalid.
+pub(crate) fn check_lang(tag: &str) -> Result<(), String> {
+    if tag.contains('_') {
+        return Err(format!(
+            "`{tag}` is not a language tag; use `{}`",
+            tag.replace('_', "-")
+        ));
+    }
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    let primary_ok =
+        (2..=8).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic());
+    let rest_ok =
+        parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if primary_ok && rest_ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{tag}` is not a language tag (expected something like `zh-CN` or `en`)"
+        ))
+    }
+}
+
+/// Message and help for a key nobody reads: usually a typo, so suggest the nearest known key.
+pub(crate) fn unknown_key(key: &str, known: &[&str], table: Option<&str>) -> (String, String) {
+    let shown = match table {
+        Some(t) => format!("{t}.{key}"),
+        None => key.to_owned(),
+    };
+    let list = known.join(", ");
+    let message = match table {
+        Some(t) => format!("unknown key `{shown}` (known keys in [{t}]: {list})"),
+        None => format!("unknown key `{shown}` (known keys: {list})"),
+    };
+    let help = match did_you_mean(key, known) {
+        Some(k) => format!("did you mean `{k}`? Unknown keys are ignored"),
+        None => "unknown keys are ignored; check the spelling".to_owned(),
+    };
+    (message, help)
+}
+
+/// The known key closest to `key` by edit distance, if it is close enough to be a typo.
+pub(crate) fn did_you_mean<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+    let key = key.to_lowercase();
+    known
+        .iter()
+        .map(|k| (levenshtein(&key, k), *k))
+        .filter(|&(d, k)| d <= 2.max(k.chars().count() / 3) || key.contains(k) || k.contains(&key))
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, k)| k)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert!(is_valid_date("2023-09-01"));
+        assert!(is_valid_date("2024-02-29"));
+        assert!(is_valid_date("2000-02-29"));
+        assert!(!is_valid_date("1900-02-29"));
+        assert!(!is_valid_date("2023-02-29"));
+        assert!(!is_valid_date("2023-13-01"));
+        assert!(!is_valid_date("2023-04-31"));
+        assert!(!is_valid_date("2023-4-1"));
+        assert!(!is_valid_date("2023/09/01"));
+        assert!(!is_valid_date("２０２３-09-01"));
+        assert!(!is_valid_date("+023-09-01"));
+    }
+
+    #[test]
+    fn language_tags() {
+        assert!(check_lang("zh-CN").is_ok());
+        assert!(check_lang("en").is_ok());
+        assert!(check_lang("zh-Hans-CN").is_ok());
+        assert!(check_lang("zh_CN").unwrap_err().contains("zh-CN"));
+        assert!(check_lang("").is_err());
+        assert!(check_lang("中文").is_err());
+        assert!(check_lang("en-").is_err());
+    }
+
+    #[test]
+    fn suggestions() {
+        let known = ["title", "subtitle", "language", "size", "margins"];
+        assert_eq!(did_you_mean("titel", &known), Some("title"));
+        assert_eq!(did_you_mean("margin", &known), Some("margins"));
+        assert_eq!(did_you_mean("pagesize", &known), Some("size"));
+        assert_eq!(did_you_mean("xyzzy", &known), None);
+        let (msg, help) = unknown_key("pagesize", &known, Some("page"));
+        assert!(msg.contains("`page.pagesize`"), "{msg}");
+        assert!(help.contains("`size`"), "{help}");
+    }
+}

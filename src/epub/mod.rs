@@ -1,0 +1,200 @@
+//! EPUB 3 output: the document model written as a reflowable e-book with subset fonts.
+//!
+//! The book holds a generated SVG cover, a title-and-contents page, one XHTML file per
+//! article, the images under safe names, and each bundled face cut down to the characters
+//! it shows. The output depends only on the inputs: no clock, no random identifier, no
+//! hash-map order, no thread count; two runs give the same bytes.
+//!
+//! Files: `plan` (names and ids), `xhtml` (articles), `pages` (cover and contents pages),
+//! `cover` (cover picture), `nav` (navigation entries), `css` (stylesheet), `usage`,
+//! `fonts` and `subset` (which characters each face needs, and cutting it down), `ident`
+//! (identifier and timestamp), `package` (epub-builder), `xml` (escaping and value
+//! syntax), `labels` (the book's own words).
+
+mod cover;
+mod css;
+mod fonts;
+mod ident;
+mod labels;
+mod nav;
+mod package;
+mod pages;
+mod plan;
+mod subset;
+mod usage;
+mod xhtml;
+mod xml;
+
+#[cfg(test)]
+mod tests;
+
+use crate::assets::images::ImageSet;
+use crate::diagnostics::Error;
+use crate::model::Document;
+
+use fonts::FontSet;
+use ident::Identity;
+use labels::Labels;
+use package::{Book, BookArticle};
+use plan::BookPlan;
+use usage::CharUsage;
+
+/// Where the generated cover picture goes inside the book.
+const COVER_IMAGE: &str = "images/cover.svg";
+
+/// One font face to embed. `family` is "Folio Serif" (body), "Folio Sans" (headings,
+/// titles, captions) or "Folio Mono" (code); `data` is the whole font file (TrueType or
+/// OpenType); the book gets a subset of it.
+#[derive(Clone, Copy)]
+pub struct EpubFont<'a> {
+    pub family: &'a str,
+    pub bold: bool,
+    pub data: &'a [u8],
+}
+
+/// Shows the size, not megabytes of font data.
+impl std::fmt::Debug for EpubFont<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EpubFont")
+            .field("family", &self.family)
+            .field("bold", &self.bold)
+            .field("data", &format_args!("<{} bytes>", self.data.len()))
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct EpubOptions {
+    /// The book's `dcterms:modified`, in seconds since 1970-01-01 UTC: from
+    /// `SOURCE_DATE_EPOCH` or the bulletin's date, never the clock.
+    pub modified_unix: i64,
+}
+
+/// Writes `doc` as an EPUB 3 file and returns its bytes.
+///
+/// `images` must hold every image the document uses (see
+/// [`crate::assets::images::load_images`]). Faces nothing is shown in are left out.
+pub fn write_epub(
+    doc: &Document,
+    images: &ImageSet,
+    fonts: &[EpubFont],
+    opts: &EpubOptions,
+) -> Result<Vec<u8>, Error> {
+    let modified = ident::format_timestamp(opts.modified_unix)?;
+    let font_set = FontSet::new(fonts)?;
+    let plan = BookPlan::new(doc, images)?;
+    let labels = Labels::for_lang(&plan.lang);
+    let meta = &doc.meta;
+
+    let mut usage = CharUsage::default();
+    let cover_svg = cover::cover_svg(doc, &plan.lang, &font_set);
+    let cover_page = pages::cover_page(doc, &plan);
+    let contents_page = pages::contents_page(doc, &plan, &mut usage);
+    let articles: Vec<BookArticle> = doc
+        .articles
+        .iter()
+        .zip(&plan.articles)
+        .map(|(article, planned)| BookArticle {
+            file: planned.file.clone(),
+            xhtml: xhtml::article_document(article, planned, &plan, &mut usage),
+            toc: nav::article_entry(planned, &mut usage),
+        })
+        .collect();
+    nav::record_nav_page(
+        &mut usage,
+        labels.contents(),
+        &[labels.cover(), labels.contents()],
+    );
+
+    let embedded = subset::embed_fonts(&font_set, &font_set.assign(&usage))?;
+    let stylesheet = css::stylesheet(&embedded);
+
+    let images: Vec<(String, &'static str, Vec<u8>)> = plan
+        .images
+        .values()
+        .map(|img| {
+            (
+                img.href.clone(),
+                img.asset.format.media_type(),
+                img.asset.bytes.to_vec(),
+            )
+        })
+        .collect();
+
+    let mut identity = Identity::new();
+    for field in [
+        Some(meta.title.as_str()),
+        meta.subtitle.as_deref(),
+        meta.date.as_deref(),
+        meta.publisher.as_deref(),
+        meta.editor.as_deref(),
+        Some(plan.lang.as_str()),
+    ] {
+        identity.add(field.unwrap_or("").as_bytes());
+    }
+    identity.add(&[
+        u8::from(meta.volume.is_some()),
+        u8::from(meta.issue.is_some()),
+    ]);
+    identity.add(&meta.volume.unwrap_or(0).to_le_bytes());
+    identity.add(&meta.issue.unwrap_or(0).to_le_bytes());
+    for author in &meta.authors {
+        identity.add(author.as_bytes());
+    }
+    for article in &articles {
+        identity.add(article.file.as_bytes());
+        identity.add(article.xhtml.as_bytes());
+    }
+    for (href, _, bytes) in &images {
+        identity.add(href.as_bytes());
+        identity.add(bytes);
+    }
+
+    let title = xml::label(&meta.title);
+    let creators: Vec<String> = [
+        meta.authors.iter().map(|a| xml::label(a)).collect(),
+        meta.editor.iter().map(|e| xml::label(e)).collect(),
+        meta.publisher.iter().map(|p| xml::label(p)).collect(),
+    ]
+    .into_iter()
+    .map(|names: Vec<String>| {
+        names
+            .into_iter()
+            .filter(|n| !n.is_empty())
+            .collect::<Vec<_>>()
+    })
+    .find(|names| !names.is_empty())
+    .unwrap_or_default();
+
+    package::assemble(Book {
+        title: if title.is_empty() {
+            labels.contents().to_owned()
+        } else {
+            title
+        },
+        description: meta
+            .subtitle
+            .as_deref()
+            .map(xml::label)
+            .filter(|s| !s.is_empty()),
+        creators,
+        publisher: meta
+            .publisher
+            .as_deref()
+            .map(xml::label)
+            .filter(|s| !s.is_empty()),
+        issued: meta.date.clone().filter(|d| xml::is_iso_date(d)),
+        lang: plan.lang.clone(),
+        uuid: identity.uuid(),
+        modified,
+        toc_name: labels.contents().to_owned(),
+        cover_label: labels.cover().to_owned(),
+        stylesheet,
+        fonts: embedded,
+        images,
+        cover_svg,
+        cover_page,
+        contents_page,
+        articles,
+    })
+}

@@ -1,0 +1,142 @@
+//! Putting the book together with epub-builder: package metadata, manifest, spine, nav.
+//!
+//! What epub-builder 0.8.2 writes on its own, and how each part is kept reproducible and
+//! valid:
+//! - `mimetype` first and stored, then `META-INF/container.xml` and Apple's display
+//!   options (`specified-fonts`: honour the embedded fonts). Zip entries get the zip
+//!   crate's fixed 1980-01-01 timestamp, as long as its `time` feature stays off.
+//! - `content.opf` with `dcterms:modified` and `dc:identifier` filled from the clock and
+//!   a random UUID unless set, so both are always set here.
+//! - `nav.xhtml` (toc + landmarks) and `toc.ncx` from the entries added with content;
+//!   landmarks come from each content's reference type and title.
+//! - It escapes titles, authors, descriptions and labels itself, but not the content of
+//!   `MetadataOpfV3`, which is therefore escaped here.
+
+use std::fmt::Display;
+use std::str::FromStr;
+
+use epub_builder::{
+    EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary,
+};
+
+use crate::diagnostics::Error;
+
+use super::COVER_IMAGE;
+use super::pages::{CONTENTS_PAGE, COVER_PAGE};
+use super::subset::EmbeddedFont;
+use super::xml;
+
+/// Everything that goes into the book, already written.
+pub(crate) struct Book {
+    pub title: String,
+    pub description: Option<String>,
+    pub creators: Vec<String>,
+    pub publisher: Option<String>,
+    /// `YYYY-MM-DD`, already checked.
+    pub issued: Option<String>,
+    pub lang: String,
+    pub uuid: String,
+    pub modified: String,
+    pub toc_name: String,
+    pub cover_label: String,
+    pub stylesheet: String,
+    pub fonts: Vec<EmbeddedFont>,
+    /// Path inside the book, media type, bytes.
+    pub images: Vec<(String, &'static str, Vec<u8>)>,
+    pub cover_svg: String,
+    pub cover_page: String,
+    pub contents_page: String,
+    pub articles: Vec<BookArticle>,
+}
+
+pub(crate) struct BookArticle {
+    pub file: String,
+    pub xhtml: String,
+    /// Nav entry, with the article's outline as children.
+    pub toc: TocElement,
+}
+
+fn epub_err(e: impl Display) -> Error {
+    Error::Epub(e.to_string())
+}
+
+/// epub-builder takes the timestamp and the identifier as `chrono` and `uuid` values;
+/// folio depends on neither. Both types parse their own text form, so the values are made
+/// here as text and handed over through `FromStr`, typed by the setter they go to.
+fn parsed<T>(text: &str, what: &str) -> Result<T, Error>
+where
+    T: FromStr,
+    T::Err: Display,
+{
+    text.parse()
+        .map_err(|e| Error::Epub(format!("invalid {what} `{text}`: {e}")))
+}
+
+/// Writes the EPUB file into memory.
+pub(crate) fn assemble(book: Book) -> Result<Vec<u8>, Error> {
+    let mut b = EpubBuilder::new(ZipLibrary::new().map_err(epub_err)?).map_err(epub_err)?;
+    b.epub_version(EpubVersion::V30);
+    b.set_generator(concat!("folio ", env!("CARGO_PKG_VERSION")));
+    b.set_lang(book.lang);
+    b.set_title(book.title);
+    for creator in book.creators {
+        b.add_author(creator);
+    }
+    if let Some(description) = book.description {
+        b.add_description(description);
+    }
+    b.set_toc_name(book.toc_name.clone());
+    b.set_uuid(parsed(&book.uuid, "identifier")?);
+    b.set_modified_date(parsed(&book.modified, "modification time")?);
+    // epub-builder has no publisher or issue date of its own; DCMI terms as `meta` are
+    // the EPUB 3 way to state them.
+    if let Some(publisher) = book.publisher {
+        b.add_metadata_opf(Box::new(MetadataOpfV3::new(
+            "dcterms:publisher".to_owned(),
+            xml::text(&publisher),
+        )));
+    }
+    if let Some(issued) = book.issued {
+        b.add_metadata_opf(Box::new(MetadataOpfV3::new(
+            "dcterms:issued".to_owned(),
+            xml::text(&issued),
+        )));
+    }
+
+    b.stylesheet(book.stylesheet.as_bytes()).map_err(epub_err)?;
+    for font in &book.fonts {
+        b.add_resource(&font.href, font.bytes.as_slice(), font.media_type)
+            .map_err(epub_err)?;
+    }
+    for (href, media_type, bytes) in &book.images {
+        b.add_resource(href, bytes.as_slice(), *media_type)
+            .map_err(epub_err)?;
+    }
+    b.add_cover_image(COVER_IMAGE, book.cover_svg.as_bytes(), "image/svg+xml")
+        .map_err(epub_err)?;
+
+    b.add_content(
+        EpubContent::new(COVER_PAGE, book.cover_page.as_bytes())
+            .title(book.cover_label)
+            .reftype(ReferenceType::Cover),
+    )
+    .map_err(epub_err)?;
+    b.add_content(
+        EpubContent::new(CONTENTS_PAGE, book.contents_page.as_bytes())
+            .title(book.toc_name)
+            .reftype(ReferenceType::Toc),
+    )
+    .map_err(epub_err)?;
+    for (i, article) in book.articles.iter().enumerate() {
+        let mut content = EpubContent::new(article.file.as_str(), article.xhtml.as_bytes());
+        content.toc = article.toc.clone();
+        if i == 0 {
+            content = content.reftype(ReferenceType::Text);
+        }
+        b.add_content(content).map_err(epub_err)?;
+    }
+
+    let mut out = Vec::new();
+    b.generate(&mut out).map_err(epub_err)?;
+    Ok(out)
+}

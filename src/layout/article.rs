@@ -1,0 +1,590 @@
+//! An article's blocks into fragments at a given text width.
+
+use crate::assets::fonts::FontBook;
+use crate::assets::images::ImageSet;
+use crate::model::{Article, Block, Inline, ListItem, SourcePos, plain_text};
+use crate::text::script::is_cjk;
+use crate::theme::{TextStyle, Theme};
+
+use super::flow::{Anchor, Fragment};
+use super::inline::{InlineContext, SpanStyle, StyledText, footnote_anchor, push_inlines};
+use super::page::Item;
+use super::paragraph::{Align, Line, ParagraphStyle, set_paragraph};
+use super::table;
+
+/// A character no font has, with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Missing {
+    pub ch: char,
+    pub pos: SourcePos,
+}
+
+pub struct ArticleLayout<'a> {
+    pub book: &'a FontBook,
+    pub theme: &'a Theme,
+    pub images: &'a ImageSet,
+    /// Text block width and height.
+    pub width: f32,
+    pub height: f32,
+    pub(crate) lang: String,
+    pub(crate) prefix: String,
+    pub missing: Vec<Missing>,
+}
+
+/// Anchor name of an article's start.
+pub fn article_anchor(article: &Article) -> String {
+    format!("{}:", article.id)
+}
+
+impl<'a> ArticleLayout<'a> {
+    pub fn new(
+        book: &'a FontBook,
+        theme: &'a Theme,
+        images: &'a ImageSet,
+        width: f32,
+        height: f32,
+        article: &Article,
+    ) -> Self {
+        ArticleLayout {
+            book,
+            theme,
+            images,
+            width,
+            height,
+            lang: article.lang.as_str().to_owned(),
+            prefix: article_anchor(article),
+            missing: Vec::new(),
+        }
+    }
+
+    pub fn article(&mut self, article: &Article) -> Vec<Fragment> {
+        let mut out = Vec::new();
+        let t = self.theme;
+        let pos = SourcePos {
+            file: article.source.clone(),
+            line: 1,
+        };
+        let mut title = self.text_block(
+            &StyledText::plain(&article.title, &t.article_title),
+            &t.article_title,
+            0.0,
+            Align::Left,
+            &pos,
+        );
+        if let Some(first) = title.first_mut() {
+            first.anchors.push(Anchor {
+                name: self.prefix.clone(),
+                outline: Some((article.title.clone(), 0)),
+            });
+        }
+        chain(&mut title);
+        out.extend(title);
+        if let Some(sub) = &article.subtitle {
+            let mut f = self.text_block(
+                &StyledText::plain(sub, &t.article_subtitle),
+                &t.article_subtitle,
+                0.0,
+                Align::Left,
+                &pos,
+            );
+            chain(&mut f);
+            set_gap(&mut f, 0.2 * t.body.size);
+            out.extend(f);
+        }
+        let byline: Vec<&str> = [article.date.as_deref(), article.author.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if !byline.is_empty() {
+            let mut f = self.text_block(
+                &StyledText::plain(&byline.join("　"), &t.byline),
+                &t.byline,
+                0.0,
+                Align::Left,
+                &pos,
+            );
+            chain(&mut f);
+            set_gap(&mut f, 0.3 * t.body.size);
+            out.extend(f);
+        }
+        out.push(Fragment {
+            height: 0.9 * t.body.size,
+            items: vec![Item::Line {
+                x0: 0.0,
+                y0: 0.4 * t.body.size,
+                x1: self.width,
+                y1: 0.4 * t.body.size,
+                width: 0.8,
+                color: t.accent,
+            }],
+            gap_before: 0.3 * t.body.size,
+            ..Default::default()
+        });
+        self.blocks(&article.blocks, 0.0, &mut out);
+        if !article.footnotes.is_empty() {
+            self.footnotes(article, &mut out);
+        }
+        out
+    }
+
+    fn blocks(&mut self, blocks: &[Block], indent: f32, out: &mut Vec<Fragment>) {
+        for block in blocks {
+            self.block(block, indent, out);
+        }
+    }
+
+    fn block(&mut self, block: &Block, indent: f32, out: &mut Vec<Fragment>) {
+        let t = self.theme;
+        let gap = t.paragraph_gap * t.body.size;
+        match block {
+            Block::Heading {
+                level,
+                id,
+                content,
+                pos,
+            } => {
+                let style = &t.headings[(*level as usize).saturating_sub(1).min(3)];
+                let mut text = self.styled(content, style);
+                strip_links(&mut text);
+                let mut frags = self.text_block(&text, style, indent, Align::Left, pos);
+                chain(&mut frags);
+                if let Some(last) = frags.last_mut() {
+                    last.keep_with_next = true;
+                }
+                set_gap(&mut frags, t.heading_above * t.body.size);
+                if let Some(first) = frags.first_mut() {
+                    first.anchors.push(Anchor {
+                        name: format!("{}{id}", self.prefix),
+                        outline: Some((plain_text(content), *level)),
+                    });
+                }
+                out.extend(frags);
+                out.push(Fragment {
+                    height: t.heading_below * t.body.size,
+                    keep_with_next: true,
+                    ..Default::default()
+                });
+            }
+            Block::Paragraph { content, pos } => {
+                let text = self.styled(content, &t.body);
+                let cjk_para =
+                    crate::model::Lang(self.lang.clone()).is_cjk() || starts_cjk(content);
+                let first_indent = if cjk_para {
+                    t.cjk_indent * t.body.size
+                } else {
+                    0.0
+                };
+                let mut frags =
+                    self.paragraph(&text, &t.body, indent, first_indent, Align::Justify, pos);
+                set_gap(&mut frags, gap);
+                out.extend(frags);
+            }
+            Block::List { start, items, .. } => {
+                for (n, item) in items.iter().enumerate() {
+                    let marker = match (item.task, start) {
+                        (Some(true), _) => "■".to_owned(),
+                        (Some(false), _) => "□".to_owned(),
+                        (None, Some(s)) => format!("{}.", s + n as u64),
+                        (None, None) => if indent > 0.0 { "◦" } else { "•" }.to_owned(),
+                    };
+                    self.list_item(item, &marker, indent, out);
+                }
+            }
+            Block::Quote { blocks, .. } => {
+                let inner = indent + t.block_indent * t.body.size;
+                let mut frags = Vec::new();
+                self.blocks(blocks, inner, &mut frags);
+                let bar_x = indent + 0.6 * t.body.size;
+                for (i, f) in frags.iter_mut().enumerate() {
+                    let top = if i == 0 { 0.0 } else { -f.gap_before };
+                    f.items.push(Item::Rect {
+                        x: bar_x,
+                        y: top,
+                        width: 2.0,
+                        height: f.height - top,
+                        color: t.rule_color,
+                    });
+                }
+                set_gap(&mut frags, gap);
+                out.extend(frags);
+            }
+            Block::Code { text, pos, .. } => self.code(text, indent, pos, out),
+            Block::Table {
+                align,
+                head,
+                rows,
+                pos,
+            } => {
+                let frags = table::table(self, align, head, rows, indent, pos);
+                out.extend(frags);
+            }
+            Block::Rule { .. } => out.push(Fragment {
+                height: t.body.size,
+                gap_before: gap,
+                items: vec![Item::Line {
+                    x0: indent + self.width * 0.3,
+                    y0: 0.5 * t.body.size,
+                    x1: self.width * 0.7,
+                    y1: 0.5 * t.body.size,
+                    width: 0.6,
+                    color: t.rule_color,
+                }],
+                ..Default::default()
+            }),
+            Block::Figure { image, alt, pos } => self.figure(&image.key, alt, indent, pos, out),
+        }
+    }
+
+    fn list_item(&mut self, item: &ListItem, marker: &str, indent: f32, out: &mut Vec<Fragment>) {
+        let t = self.theme;
+        let inner = indent + t.block_indent * t.body.size;
+        let mut frags = Vec::new();
+        for (i, block) in item.blocks.iter().enumerate() {
+            match block {
+                // List paragraphs are not indented and sit close together.
+                Block::Paragraph { content, pos } => {
+                    let text = self.styled(content, &t.body);
+                    let mut f = self.paragraph(&text, &t.body, inner, 0.0, Align::Justify, pos);
+                    set_gap(
+                        &mut f,
+                        if i == 0 {
+                            0.15 * t.body.size
+                        } else {
+                            t.paragraph_gap * t.body.size
+                        },
+                    );
+                    frags.extend(f);
+                }
+                other => self.block(other, inner, &mut frags),
+            }
+        }
+        let Some(first) = frags.first_mut() else {
+            return;
+        };
+        let pos = SourcePos {
+            file: "".into(),
+            line: 0,
+        };
+        let marker_lines = self.lines(
+            &StyledText::plain(marker, &t.body),
+            &t.body,
+            t.block_indent * t.body.size * 0.8,
+            0.0,
+            Align::Right,
+            &pos,
+        );
+        if let Some(line) = marker_lines.into_iter().next() {
+            for mut item in line.items {
+                item.translate(indent, 0.0);
+                first.items.push(item);
+            }
+        }
+        out.extend(frags);
+    }
+
+    fn code(&mut self, code: &str, indent: f32, pos: &SourcePos, out: &mut Vec<Fragment>) {
+        let t = self.theme;
+        let pad = 0.6 * t.code.size;
+        let inner = indent + pad;
+        let width = self.width - indent;
+        let style = &t.code;
+        let text = code.replace('\t', "    ");
+        let mut frags = Vec::new();
+        frags.push(Fragment {
+            height: pad,
+            gap_before: t.paragraph_gap * t.body.size,
+            keep_with_next: true,
+            ..Default::default()
+        });
+        for (n, line) in text.split('\n').enumerate() {
+            let line_pos = SourcePos {
+                file: pos.file.clone(),
+                line: pos.line + 1 + n as u32,
+            };
+            let styled = StyledText::plain(if line.is_empty() { " " } else { line }, style);
+            let para = ParagraphStyle {
+                width: self.width - inner - pad,
+                first_indent: 0.0,
+                align: Align::Left,
+                pitch: style.size * style.leading,
+                size: style.size,
+                lang: "en",
+                preformatted: true,
+            };
+            let set = set_paragraph(&styled, &para, self.book);
+            self.note_missing(&styled.text, &set.missing, &line_pos);
+            for l in set.lines {
+                frags.push(self.line_fragment(l, inner, 0.0, false));
+            }
+        }
+        frags.push(Fragment {
+            height: pad,
+            ..Default::default()
+        });
+        for f in &mut frags {
+            f.items.insert(
+                0,
+                Item::Rect {
+                    x: indent,
+                    y: 0.0,
+                    width,
+                    height: f.height,
+                    color: t.code_background,
+                },
+            );
+        }
+        out.extend(frags);
+    }
+
+    fn figure(
+        &mut self,
+        key: &str,
+        alt: &str,
+        indent: f32,
+        pos: &SourcePos,
+        out: &mut Vec<Fragment>,
+    ) {
+        let t = self.theme;
+        let Some(image) = self.images.get(key) else {
+            return;
+        };
+        let avail = self.width - indent;
+        // Never enlarge past 150 dpi: a small picture stretched to the full width prints soft.
+        let natural = image.width as f32 / 150.0 * 72.0;
+        let mut w = avail.min(natural);
+        let mut h = w * image.height as f32 / image.width as f32;
+        let max_h = self.height * t.max_image_height;
+        if h > max_h {
+            w *= max_h / h;
+            h = max_h;
+        }
+        let x = indent + (avail - w) / 2.0;
+        let mut frags = vec![Fragment {
+            height: h,
+            items: vec![Item::Image {
+                key: key.to_owned(),
+                x,
+                y: 0.0,
+                width: w,
+                height: h,
+            }],
+            gap_before: 0.8 * t.body.size,
+            keep_with_next: !alt.is_empty(),
+            ..Default::default()
+        }];
+        if !alt.is_empty() {
+            let mut caption = self.text_block(
+                &StyledText::plain(alt, &t.caption),
+                &t.caption,
+                indent,
+                Align::Center,
+                pos,
+            );
+            chain(&mut caption);
+            set_gap(&mut caption, 0.3 * t.body.size);
+            frags.extend(caption);
+        }
+        if let Some(last) = frags.last_mut() {
+            last.keep_with_next = false;
+        }
+        out.extend(frags);
+        out.push(Fragment {
+            height: 0.4 * t.body.size,
+            ..Default::default()
+        });
+    }
+
+    fn footnotes(&mut self, article: &Article, out: &mut Vec<Fragment>) {
+        let t = self.theme;
+        let heading = if article.lang.is_cjk() {
+            "注释"
+        } else {
+            "Notes"
+        };
+        out.push(Fragment {
+            height: 0.8 * t.body.size,
+            gap_before: 1.2 * t.body.size,
+            keep_with_next: true,
+            items: vec![Item::Line {
+                x0: 0.0,
+                y0: 0.4 * t.body.size,
+                x1: self.width * 0.3,
+                y1: 0.4 * t.body.size,
+                width: 0.5,
+                color: t.rule_color,
+            }],
+            ..Default::default()
+        });
+        let mut label = self.text_block(
+            &StyledText::plain(heading, &t.headings[3]),
+            &t.headings[3],
+            0.0,
+            Align::Left,
+            &SourcePos {
+                file: article.source.clone(),
+                line: 1,
+            },
+        );
+        chain(&mut label);
+        out.extend(label);
+        let style = &t.footnote;
+        for note in &article.footnotes {
+            let mut text = StyledText::default();
+            let base = SpanStyle::from(style);
+            text.push(&format!("{}. ", note.number), &base);
+            let mut frags = Vec::new();
+            for (i, block) in note.blocks.iter().enumerate() {
+                match block {
+                    Block::Paragraph { content, pos } => {
+                        let mut para = if i == 0 {
+                            text.clone()
+                        } else {
+                            StyledText::default()
+                        };
+                        let ctx = InlineContext {
+                            link_color: t.link_color,
+                            anchor_prefix: &self.prefix,
+                        };
+                        push_inlines(content, &base, &ctx, &mut para);
+                        frags.extend(self.paragraph(&para, style, 0.0, 0.0, Align::Justify, pos));
+                    }
+                    other => self.block(other, t.block_indent * t.body.size, &mut frags),
+                }
+            }
+            if let Some(first) = frags.first_mut() {
+                first.anchors.push(Anchor {
+                    name: footnote_anchor(&self.prefix, note.number),
+                    outline: None,
+                });
+            }
+            set_gap(&mut frags, 0.2 * t.body.size);
+            out.extend(frags);
+        }
+    }
+
+    pub(crate) fn styled(&self, content: &[Inline], style: &TextStyle) -> StyledText {
+        let mut text = StyledText::default();
+        let ctx = InlineContext {
+            link_color: self.theme.link_color,
+            anchor_prefix: &self.prefix,
+        };
+        push_inlines(content, &SpanStyle::from(style), &ctx, &mut text);
+        text
+    }
+
+    /// Sets text into lines, recording characters no font has.
+    pub(crate) fn lines(
+        &mut self,
+        text: &StyledText,
+        style: &TextStyle,
+        width: f32,
+        first_indent: f32,
+        align: Align,
+        pos: &SourcePos,
+    ) -> Vec<Line> {
+        let para = ParagraphStyle {
+            width,
+            first_indent,
+            align,
+            pitch: style.size * style.leading,
+            size: style.size,
+            lang: &self.lang,
+            preformatted: false,
+        };
+        let set = set_paragraph(text, &para, self.book);
+        self.note_missing(&text.text, &set.missing, pos);
+        set.lines
+    }
+
+    fn note_missing(&mut self, text: &str, missing: &[usize], pos: &SourcePos) {
+        for &at in missing {
+            if let Some(ch) = text[at..].chars().next() {
+                self.missing.push(Missing {
+                    ch,
+                    pos: pos.clone(),
+                });
+            }
+        }
+    }
+
+    /// A paragraph's lines as fragments with orphan and widow control: the first two and
+    /// last two lines of a paragraph stay together.
+    fn paragraph(
+        &mut self,
+        text: &StyledText,
+        style: &TextStyle,
+        indent: f32,
+        first_indent: f32,
+        align: Align,
+        pos: &SourcePos,
+    ) -> Vec<Fragment> {
+        let lines = self.lines(text, style, self.width - indent, first_indent, align, pos);
+        let n = lines.len();
+        lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let keep = n <= 3 && i + 1 < n || n > 3 && (i == 0 || i + 2 == n);
+                self.line_fragment(l, indent, 0.0, keep)
+            })
+            .collect()
+    }
+
+    /// Lines of display text (titles, captions): not justified, kept together.
+    fn text_block(
+        &mut self,
+        text: &StyledText,
+        style: &TextStyle,
+        indent: f32,
+        align: Align,
+        pos: &SourcePos,
+    ) -> Vec<Fragment> {
+        let lines = self.lines(text, style, self.width - indent, 0.0, align, pos);
+        lines
+            .into_iter()
+            .map(|l| self.line_fragment(l, indent, 0.0, false))
+            .collect()
+    }
+
+    fn line_fragment(&self, line: Line, indent: f32, gap: f32, keep: bool) -> Fragment {
+        let mut items = line.items;
+        for item in &mut items {
+            item.translate(indent, 0.0);
+        }
+        Fragment {
+            height: line.height,
+            items,
+            gap_before: gap,
+            keep_with_next: keep,
+            anchors: Vec::new(),
+        }
+    }
+}
+
+/// Keeps all but the last fragment with their successor.
+fn chain(frags: &mut [Fragment]) {
+    let n = frags.len();
+    for f in frags.iter_mut().take(n.saturating_sub(1)) {
+        f.keep_with_next = true;
+    }
+}
+
+fn set_gap(frags: &mut [Fragment], gap: f32) {
+    if let Some(first) = frags.first_mut() {
+        first.gap_before = gap;
+    }
+}
+
+fn strip_links(text: &mut StyledText) {
+    for span in &mut text.spans {
+        span.style.link = None;
+    }
+}
+
+/// Chinese paragraphs get the two-em indent; decided by the first real character.
+fn starts_cjk(content: &[Inline]) -> bool {
+    plain_text(content)
+        .chars()
+        .find(|c| !c.is_whitespace())
+        .is_some_and(is_cjk)
+}

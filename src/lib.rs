@@ -1,0 +1,263 @@
+//! folio: Markdown articles in, a print-ready PDF bulletin and an EPUB 3 out.
+//!
+//! The pipeline, one module per stage:
+//! `content` (read the folder into the `model`) → `assets` (fonts, images) → `layout`
+//! (pages of positioned glyphs) → `pdf`; and `model` → `epub`. The writers never see
+//! Markdown and never see each other. [`build`] and [`check`] run it; the CLI in `main.rs`
+//! only parses arguments and prints what these return.
+
+pub mod assets;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod epub;
+pub mod layout;
+pub mod model;
+pub mod output;
+pub mod pdf;
+pub mod text;
+pub mod theme;
+pub mod timestamp;
+
+use std::path::{Path, PathBuf};
+
+use assets::fonts::{FontBook, FontSources};
+use diagnostics::{Diagnostic, Diagnostics, Error};
+use layout::Geometry;
+use model::Document;
+
+/// Which files to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    pub pdf: bool,
+    pub epub: bool,
+}
+
+impl Default for Formats {
+    fn default() -> Self {
+        Formats {
+            pdf: true,
+            epub: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The content folder (`bulletin.toml`, `articles/`, `images/`).
+    pub content_dir: PathBuf,
+    /// Where `bulletin.pdf` and `bulletin.epub` go.
+    pub out_dir: PathBuf,
+    pub formats: Formats,
+    /// Extra font folders, tried before the bundled fonts.
+    pub font_dirs: Vec<PathBuf>,
+    /// The bundled fonts (the repository's `fonts/`).
+    pub bundled_fonts: PathBuf,
+    /// May installed system fonts fill characters the others lack?
+    pub system_fonts: bool,
+    /// Turn warnings about uncovered characters into errors.
+    pub strict: bool,
+    /// `SOURCE_DATE_EPOCH`: the time written into the outputs.
+    pub source_date_epoch: Option<i64>,
+}
+
+impl Options {
+    pub fn new(content_dir: impl Into<PathBuf>, out_dir: impl Into<PathBuf>) -> Self {
+        Options {
+            content_dir: content_dir.into(),
+            out_dir: out_dir.into(),
+            formats: Formats::default(),
+            font_dirs: Vec::new(),
+            bundled_fonts: assets::fonts::default_bundled_dir(),
+            system_fonts: true,
+            strict: false,
+            source_date_epoch: None,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Report {
+    /// Files written (empty for `check`).
+    pub written: Vec<PathBuf>,
+    pub pages: usize,
+    pub articles: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Everything that happens before writing, shared by `build` and `check`.
+struct Prepared {
+    config: config::Config,
+    document: Document,
+    images: assets::images::ImageSet,
+    book: FontBook,
+    laid: Option<layout::Laid>,
+    diags: Diagnostics,
+}
+
+fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
+    let loaded = content::load(&opts.content_dir)?;
+    let mut diags = Diagnostics::new();
+    diags.extend(loaded.warnings);
+    let document = loaded.document;
+    let config = loaded.config;
+
+    let (images, image_problems) = assets::images::load_images(&document);
+    diags.extend(image_problems);
+    if diags.has_errors() {
+        return Err(Error::Input(diags.into_vec()));
+    }
+
+    let mut font_dirs = opts.font_dirs.clone();
+    font_dirs.extend(config.font_dirs.iter().cloned());
+    let mut book = FontBook::load(&FontSources {
+        bundled_dir: opts.bundled_fonts.clone(),
+        user_dirs: font_dirs,
+        system_fallback: opts.system_fonts,
+    })?;
+    book.cover(&document.used_chars());
+
+    let laid = need_layout.then(|| {
+        let p = &config.page;
+        let m = p.margins;
+        let geometry =
+            Geometry::from_mm(p.width_mm, p.height_mm, [m.top, m.right, m.bottom, m.left]);
+        layout::layout_document(
+            &document,
+            &book,
+            &images,
+            &theme::Theme::default(),
+            geometry,
+        )
+    });
+    if let Some(laid) = &laid {
+        report_missing(&laid.missing, opts.strict, &mut diags);
+    }
+    if diags.has_errors() {
+        return Err(Error::Input(diags.into_vec()));
+    }
+    Ok(Prepared {
+        config,
+        document,
+        images,
+        book,
+        laid,
+        diags,
+    })
+}
+
+/// One finding per character and place, so the author can fix each occurrence.
+fn report_missing(missing: &[layout::article::Missing], strict: bool, diags: &mut Diagnostics) {
+    for m in missing {
+        let d = if strict {
+            Diagnostic::error("")
+        } else {
+            Diagnostic::warning("")
+        };
+        diags.push(Diagnostic {
+            message: format!(
+                "no font has the character `{}` (U+{:04X}); it would print as an empty box",
+                m.ch, m.ch as u32
+            ),
+            help: Some(
+                "add a font that covers it with --font-dir or [fonts] dirs in bulletin.toml".into(),
+            ),
+            ..d.at(&m.pos)
+        });
+    }
+}
+
+/// Reads, checks and lays out everything, but writes nothing.
+pub fn check(opts: &Options) -> Result<Report, Error> {
+    let p = prepare(opts, true)?;
+    Ok(Report {
+        written: Vec::new(),
+        pages: p.laid.as_ref().map_or(0, |l| l.pages.pages.len()),
+        articles: p.document.articles.len(),
+        warnings: p.diags.into_vec(),
+    })
+}
+
+/// Builds the requested outputs. Either every requested file is written or none is.
+pub fn build(opts: &Options) -> Result<Report, Error> {
+    let p = prepare(opts, opts.formats.pdf)?;
+    let stamp = opts.source_date_epoch.or_else(|| {
+        p.document
+            .meta
+            .date
+            .as_deref()
+            .and_then(timestamp::from_date)
+    });
+    let (pdf, epub) = rayon::join(
+        || {
+            p.laid
+                .as_ref()
+                .map(|laid| write_pdf(&p, laid, stamp))
+                .transpose()
+        },
+        || opts.formats.epub.then(|| write_epub(&p, stamp)).transpose(),
+    );
+    let mut files = Vec::new();
+    if let Some(bytes) = pdf? {
+        files.push((opts.out_dir.join("bulletin.pdf"), bytes));
+    }
+    if let Some(bytes) = epub? {
+        files.push((opts.out_dir.join("bulletin.epub"), bytes));
+    }
+    output::write_all_atomically(&files)?;
+    let _ = &p.config;
+    Ok(Report {
+        written: files.into_iter().map(|(path, _)| path).collect(),
+        pages: p.laid.as_ref().map_or(0, |l| l.pages.pages.len()),
+        articles: p.document.articles.len(),
+        warnings: p.diags.into_vec(),
+    })
+}
+
+fn write_pdf(p: &Prepared, laid: &layout::Laid, stamp: Option<i64>) -> Result<Vec<u8>, Error> {
+    let m = &p.document.meta;
+    let mut authors = m.authors.clone();
+    if authors.is_empty() {
+        authors.extend(m.editor.iter().cloned());
+    }
+    let info = pdf::PdfInfo {
+        title: m.title.clone(),
+        subject: m.subtitle.clone(),
+        authors,
+        lang: m.lang.as_str().to_owned(),
+        keywords: Vec::new(),
+        created_unix: stamp,
+    };
+    pdf::write_pdf(&laid.pages, &p.book, &p.images, &info)
+}
+
+fn write_epub(p: &Prepared, stamp: Option<i64>) -> Result<Vec<u8>, Error> {
+    use assets::fonts::{Family, FontStyle};
+    let families = [
+        (Family::Serif, "Folio Serif"),
+        (Family::Sans, "Folio Sans"),
+        (Family::Mono, "Folio Mono"),
+    ];
+    let fonts: Vec<epub::EpubFont<'_>> = families
+        .iter()
+        .flat_map(|&(family, name)| {
+            [false, true].map(|bold| epub::EpubFont {
+                family: name,
+                bold,
+                data: p
+                    .book
+                    .face(p.book.primary(FontStyle { family, bold }))
+                    .data(),
+            })
+        })
+        .collect();
+    let opts = epub::EpubOptions {
+        modified_unix: stamp.unwrap_or(0),
+    };
+    epub::write_epub(&p.document, &p.images, &fonts, &opts)
+}
+
+/// The content folder `folio build` uses when none is given.
+pub fn default_content_dir() -> &'static Path {
+    Path::new("content")
+}

@@ -1,0 +1,176 @@
+//! The `folio` command: parses arguments, calls the library, prints what it reports.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use folio::diagnostics::{Diagnostic, Error};
+use folio::{Formats, Options, Report};
+
+/// `build` or `check`: the library call a subcommand makes.
+type Stage = fn(&Options) -> Result<Report, Error>;
+
+#[derive(Parser)]
+#[command(
+    name = "folio",
+    version,
+    about = "Typeset a folder of Markdown articles into a print PDF bulletin and an EPUB 3 e-book."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the PDF and/or EPUB (default: ./content → ./out, both formats).
+    Build {
+        #[command(flatten)]
+        common: Common,
+        /// Output folder.
+        #[arg(short, long, default_value = "out")]
+        out: PathBuf,
+        /// Comma-separated output formats.
+        #[arg(long, value_delimiter = ',', default_value = "pdf,epub")]
+        format: Vec<Format>,
+    },
+    /// Read, check and lay out everything, but write nothing.
+    Check {
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(Args)]
+struct Common {
+    /// The content folder (bulletin.toml, articles/, images/).
+    #[arg(default_value = "content")]
+    dir: PathBuf,
+    /// A folder of extra fonts, tried before the bundled ones (repeatable).
+    #[arg(long = "font-dir")]
+    font_dirs: Vec<PathBuf>,
+    /// Do not use installed system fonts for characters the other fonts lack.
+    #[arg(long)]
+    no_system_fonts: bool,
+    /// Treat characters that no font covers as errors.
+    #[arg(long)]
+    strict: bool,
+    /// Worker threads (default: one per core). Output is identical for any value.
+    #[arg(short, long)]
+    jobs: Option<usize>,
+    /// Print errors only.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Pdf,
+    Epub,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // `folio` alone means `folio build` with every default.
+    let command = match cli.command {
+        Some(c) => c,
+        None => match Cli::parse_from(["folio", "build"]).command {
+            Some(c) => c,
+            None => return ExitCode::from(2),
+        },
+    };
+    let (common, run): (&Common, Stage) = match &command {
+        Command::Build { common, .. } => (common, folio::build),
+        Command::Check { common } => (common, folio::check),
+    };
+    let mut opts = Options::new(&common.dir, PathBuf::from("out"));
+    opts.font_dirs = common.font_dirs.clone();
+    opts.system_fonts = !common.no_system_fonts;
+    opts.strict = common.strict;
+    opts.source_date_epoch = match source_date_epoch() {
+        Ok(v) => v,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Command::Build { out, format, .. } = &command {
+        opts.out_dir = out.clone();
+        opts.formats = Formats {
+            pdf: format.contains(&Format::Pdf),
+            epub: format.contains(&Format::Epub),
+        };
+    }
+    if let Some(jobs) = common.jobs {
+        // Only fails if a pool exists already, which cannot happen this early.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build_global();
+    }
+    // A panic is a bug in folio, but the user still deserves a sentence, not a backtrace,
+    // and no output file is left behind (nothing is written until every stage succeeded).
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("error: internal error in folio: {info}");
+        eprintln!("  help: please report this with the input that caused it");
+    }));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&opts)));
+    match result {
+        Ok(Ok(report)) => {
+            print_warnings(&report.warnings, common.quiet);
+            if !common.quiet {
+                print_summary(&report);
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(Err(e)) => {
+            eprintln!("{e}");
+            if let Error::Input(items) = &e {
+                let errors = items.iter().filter(|d| d.is_error()).count();
+                eprintln!("folio: {errors} error(s); nothing was written");
+            }
+            ExitCode::FAILURE
+        }
+        Err(_) => ExitCode::from(3),
+    }
+}
+
+fn source_date_epoch() -> Result<Option<i64>, String> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if v.trim().is_empty() => Ok(None),
+        Ok(v) => {
+            v.trim().parse::<i64>().map(Some).map_err(|_| {
+                format!("SOURCE_DATE_EPOCH must be a whole number of seconds, not `{v}`")
+            })
+        }
+        Err(_) => Ok(None),
+    }
+}
+
+fn print_warnings(warnings: &[Diagnostic], quiet: bool) {
+    if quiet {
+        return;
+    }
+    for w in warnings {
+        eprintln!("{w}");
+    }
+}
+
+fn print_summary(report: &Report) {
+    if report.written.is_empty() {
+        eprintln!(
+            "folio: checked {} article(s), {} page(s); no errors",
+            report.articles, report.pages
+        );
+        return;
+    }
+    for path in &report.written {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        eprintln!("wrote {} ({:.1} KB)", path.display(), size as f64 / 1024.0);
+    }
+    if report.pages > 0 {
+        eprintln!(
+            "folio: {} article(s), {} page(s)",
+            report.articles, report.pages
+        );
+    }
+}

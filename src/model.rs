@@ -1,0 +1,272 @@
+//! The document model: the one contract between reading the input and writing any output.
+//!
+//! Everything here is plain data. The Markdown reader produces it; the PDF layout and the EPUB
+//! writer consume it, and neither of them ever sees Markdown. Every block keeps the file and
+//! line it came from so that later stages (font coverage, images) can report problems in terms
+//! the author can act on.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Where something came from: a file (relative to the content folder, for display) and a
+/// 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SourcePos {
+    pub file: Arc<str>,
+    pub line: u32,
+}
+
+impl std::fmt::Display for SourcePos {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// A BCP 47 language tag such as `zh-CN` or `en`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Lang(pub String);
+
+impl Lang {
+    /// Chinese, Japanese and Korean text is set with CJK conventions (first-line indent, no
+    /// spaces at soft breaks).
+    pub fn is_cjk(&self) -> bool {
+        let primary = self.0.split(['-', '_']).next().unwrap_or("");
+        matches!(primary.to_ascii_lowercase().as_str(), "zh" | "ja" | "ko")
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The whole bulletin, in reading order.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub meta: Meta,
+    pub articles: Vec<Article>,
+}
+
+/// Bulletin-level metadata (from `bulletin.toml`).
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub volume: Option<u32>,
+    pub issue: Option<u32>,
+    /// ISO date `YYYY-MM-DD`, as written.
+    pub date: Option<String>,
+    pub lang: Lang,
+    pub publisher: Option<String>,
+    pub editor: Option<String>,
+    pub authors: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// A stable, unique, file-name-safe identifier derived from the source file name
+    /// (`a-01-mid-year-work-meeting`: an XML id must start with a letter). Used for anchors
+    /// and EPUB file names.
+    pub id: String,
+    /// The Markdown file, relative to the content folder.
+    pub source: Arc<str>,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub date: Option<String>,
+    pub author: Option<String>,
+    pub lang: Lang,
+    pub summary: Option<String>,
+    pub tags: Vec<String>,
+    pub blocks: Vec<Block>,
+    /// In order of first reference; `Inline::FootnoteRef::number` indexes this from 1.
+    pub footnotes: Vec<Footnote>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Footnote {
+    pub label: String,
+    /// 1-based, in order of first reference within the article.
+    pub number: u32,
+    pub blocks: Vec<Block>,
+    pub pos: SourcePos,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    None,
+    Left,
+    Center,
+    Right,
+}
+
+#[derive(Debug, Clone)]
+pub enum Block {
+    Heading {
+        /// 1..=6 as in Markdown; the article title is not a heading block.
+        level: u8,
+        /// Unique within the article (explicit `{#id}` or derived from the text).
+        id: String,
+        content: Vec<Inline>,
+        pos: SourcePos,
+    },
+    Paragraph {
+        content: Vec<Inline>,
+        pos: SourcePos,
+    },
+    List {
+        /// `Some(start)` for an ordered list.
+        start: Option<u64>,
+        items: Vec<ListItem>,
+        pos: SourcePos,
+    },
+    Quote {
+        blocks: Vec<Block>,
+        pos: SourcePos,
+    },
+    Code {
+        lang: Option<String>,
+        text: String,
+        pos: SourcePos,
+    },
+    Table {
+        align: Vec<Align>,
+        head: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+        pos: SourcePos,
+    },
+    Rule {
+        pos: SourcePos,
+    },
+    /// A picture on its own: scaled to the text width, alt text as the caption.
+    Figure {
+        image: ImageRef,
+        alt: String,
+        pos: SourcePos,
+    },
+}
+
+impl Block {
+    pub fn pos(&self) -> &SourcePos {
+        match self {
+            Block::Heading { pos, .. }
+            | Block::Paragraph { pos, .. }
+            | Block::List { pos, .. }
+            | Block::Quote { pos, .. }
+            | Block::Code { pos, .. }
+            | Block::Table { pos, .. }
+            | Block::Rule { pos }
+            | Block::Figure { pos, .. } => pos,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ListItem {
+    /// `Some(checked)` for a GFM task-list item.
+    pub task: Option<bool>,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    Text(String),
+    Emph(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Strike(Vec<Inline>),
+    Code(String),
+    Link {
+        url: String,
+        content: Vec<Inline>,
+    },
+    /// A reference to `Article::footnotes[number - 1]`.
+    FootnoteRef {
+        number: u32,
+    },
+    /// A hard line break.
+    LineBreak,
+}
+
+/// An image file named by the input, already resolved and checked to lie inside the content
+/// folder. Its bytes are read by the resolve stage, not here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ImageRef {
+    /// Absolute path on disk.
+    pub path: PathBuf,
+    /// Path relative to the content folder with `/` separators, for messages and as a
+    /// stable key.
+    pub key: String,
+}
+
+/// Concatenates the plain text of inlines (for outlines, alt text, ids, search).
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    push_plain(inlines, &mut out);
+    out
+}
+
+fn push_plain(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => push_plain(c, out),
+            Inline::Link { content, .. } => push_plain(content, out),
+            Inline::FootnoteRef { .. } => {}
+            Inline::LineBreak => out.push(' '),
+        }
+    }
+}
+
+impl Document {
+    /// Every character the document's text uses (for font coverage and subsetting).
+    pub fn used_chars(&self) -> std::collections::BTreeSet<char> {
+        let mut set = std::collections::BTreeSet::new();
+        let m = &self.meta;
+        let meta_strings = [&m.title]
+            .into_iter()
+            .chain(m.subtitle.as_ref())
+            .chain(m.date.as_ref())
+            .chain(m.publisher.as_ref())
+            .chain(m.editor.as_ref())
+            .chain(m.authors.iter());
+        for s in meta_strings {
+            set.extend(s.chars());
+        }
+        for a in &self.articles {
+            let strings = [&a.title]
+                .into_iter()
+                .chain(a.subtitle.as_ref())
+                .chain(a.date.as_ref())
+                .chain(a.author.as_ref());
+            for s in strings {
+                set.extend(s.chars());
+            }
+            blocks_chars(&a.blocks, &mut set);
+            for n in &a.footnotes {
+                blocks_chars(&n.blocks, &mut set);
+            }
+        }
+        set
+    }
+}
+
+fn blocks_chars(blocks: &[Block], set: &mut std::collections::BTreeSet<char>) {
+    for b in blocks {
+        match b {
+            Block::Heading { content, .. } | Block::Paragraph { content, .. } => {
+                set.extend(plain_text(content).chars())
+            }
+            Block::List { items, .. } => {
+                for i in items {
+                    blocks_chars(&i.blocks, set);
+                }
+            }
+            Block::Quote { blocks, .. } => blocks_chars(blocks, set),
+            Block::Code { text, .. } => set.extend(text.chars()),
+            Block::Table { head, rows, .. } => {
+                for cell in head.iter().chain(rows.iter().flatten()) {
+                    set.extend(plain_text(cell).chars());
+                }
+            }
+            Block::Rule { .. } => {}
+            Block::Figure { alt, .. } => set.extend(alt.chars()),
+        }
+    }
+}

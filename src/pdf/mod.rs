@@ -1,0 +1,287 @@
+//! Pages → PDF with krilla. The writer only paints what layout placed: it makes no layout
+//! decisions and knows nothing of Markdown or EPUB.
+//!
+//! krilla subsets each font to the glyphs used, writes ToUnicode maps from each glyph's
+//! cluster text (so copy and search return the source text), and embeds JPEG bytes as they
+//! are. Output depends only on the input: no clock, no random ids.
+
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+
+use krilla::Document;
+use krilla::action::LinkAction;
+use krilla::annotation::{Annotation, LinkAnnotation, Target};
+use krilla::color::rgb;
+use krilla::destination::XyzDestination;
+use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
+use krilla::image::Image;
+use krilla::metadata::{DateTime, Metadata};
+use krilla::outline::{Outline, OutlineNode};
+use krilla::page::{NumberingStyle, PageLabel, PageSettings};
+use krilla::paint::{Fill, Stroke};
+use krilla::text::{GlyphId, KrillaGlyph};
+
+use crate::assets::fonts::FontBook;
+use crate::assets::images::{ImageFormat, ImageSet};
+use crate::diagnostics::Error;
+use crate::layout::page::{Item, LinkTarget, OutlineEntry, Pages, TextRun};
+use crate::theme::Rgb;
+
+/// Document information written into the PDF.
+#[derive(Debug, Clone, Default)]
+pub struct PdfInfo {
+    pub title: String,
+    pub subject: Option<String>,
+    pub authors: Vec<String>,
+    pub lang: String,
+    pub keywords: Vec<String>,
+    /// Seconds since the epoch (from `SOURCE_DATE_EPOCH` or the bulletin date).
+    pub created_unix: Option<i64>,
+}
+
+/// The horizontal shear of synthetic oblique text (about 12°).
+const OBLIQUE: f32 = 0.21;
+
+pub fn write_pdf(
+    pages: &Pages,
+    book: &FontBook,
+    images: &ImageSet,
+    info: &PdfInfo,
+) -> Result<Vec<u8>, Error> {
+    let settings = krilla::SerializeSettings {
+        // Tagging needs a structure tree that this writer does not build yet.
+        enable_tagging: false,
+        ..Default::default()
+    };
+    let mut document = Document::new_with(settings);
+    let mut decoded: HashMap<&str, Image> = HashMap::new();
+    let size = Size::from_wh(pages.width, pages.height)
+        .ok_or_else(|| Error::Pdf("page size is zero".into()))?;
+    for page in &pages.pages {
+        let label = PageLabel::new(
+            Some(NumberingStyle::Arabic),
+            None,
+            NonZeroU32::new(page.number),
+        );
+        let mut pdf_page = document.start_page_with(PageSettings::new(size).with_page_label(label));
+        let mut links = Vec::new();
+        {
+            let mut surface = pdf_page.surface();
+            for item in &page.items {
+                match item {
+                    Item::Text(run) => draw_text(&mut surface, run, book),
+                    Item::Image {
+                        key,
+                        x,
+                        y,
+                        width,
+                        height,
+                    } => {
+                        let image = match decoded.get(key.as_str()) {
+                            Some(i) => i.clone(),
+                            None => {
+                                let asset = images.get(key).ok_or_else(|| {
+                                    Error::Pdf(format!("image `{key}` was not loaded"))
+                                })?;
+                                let data: krilla::Data = asset.bytes.to_vec().into();
+                                let image = match asset.format {
+                                    ImageFormat::Jpeg => Image::from_jpeg(data, true),
+                                    ImageFormat::Png => Image::from_png(data, true),
+                                    ImageFormat::Gif => Image::from_gif(data, true),
+                                    ImageFormat::Webp => Image::from_webp(data, true),
+                                }
+                                .map_err(|e| Error::Pdf(format!("image `{key}`: {e}")))?;
+                                decoded.insert(key.as_str(), image.clone());
+                                image
+                            }
+                        };
+                        if let Some(sz) = Size::from_wh(*width, *height) {
+                            surface.push_transform(&Transform::from_translate(*x, *y));
+                            surface.draw_image(image, sz);
+                            surface.pop();
+                        }
+                    }
+                    Item::Rect {
+                        x,
+                        y,
+                        width,
+                        height,
+                        color,
+                    } => {
+                        if let Some(rect) = Rect::from_xywh(*x, *y, *width, *height) {
+                            let mut pb = PathBuilder::new();
+                            pb.push_rect(rect);
+                            if let Some(path) = pb.finish() {
+                                surface.set_fill(Some(fill(*color)));
+                                surface.set_stroke(None);
+                                surface.draw_path(&path);
+                            }
+                        }
+                    }
+                    Item::Line {
+                        x0,
+                        y0,
+                        x1,
+                        y1,
+                        width,
+                        color,
+                    } => {
+                        let mut pb = PathBuilder::new();
+                        pb.move_to(*x0, *y0);
+                        pb.line_to(*x1, *y1);
+                        if let Some(path) = pb.finish() {
+                            surface.set_fill(None);
+                            surface.set_stroke(Some(Stroke {
+                                paint: rgb::Color::new(color.0, color.1, color.2).into(),
+                                width: *width,
+                                ..Default::default()
+                            }));
+                            surface.draw_path(&path);
+                            surface.set_stroke(None);
+                        }
+                    }
+                    Item::Link {
+                        x,
+                        y,
+                        width,
+                        height,
+                        target,
+                    } => links.push((*x, *y, *width, *height, target)),
+                }
+            }
+            surface.finish();
+        }
+        for (x, y, w, h, target) in links {
+            let Some(rect) = Rect::from_xywh(x, y, w, h) else {
+                continue;
+            };
+            let target = match target {
+                LinkTarget::Url(url) => Target::Action(LinkAction::new(url.clone()).into()),
+                LinkTarget::Position { page, y } => {
+                    Target::Destination(XyzDestination::new(*page, Point::from_xy(0.0, *y)).into())
+                }
+                LinkTarget::Anchor(_) => continue,
+            };
+            pdf_page.add_annotation(Annotation::new_link(
+                LinkAnnotation::new(rect, target),
+                None,
+            ));
+        }
+        pdf_page.finish();
+    }
+    document.set_outline(outline(&pages.outline));
+    document.set_metadata(metadata(info));
+    document.finish().map_err(|e| Error::Pdf(format!("{e:?}")))
+}
+
+fn fill(color: Rgb) -> Fill {
+    Fill {
+        paint: rgb::Color::new(color.0, color.1, color.2).into(),
+        ..Default::default()
+    }
+}
+
+fn draw_text(surface: &mut krilla::surface::Surface<'_>, run: &TextRun, book: &FontBook) {
+    let face = book.face(run.face);
+    let glyphs: Vec<KrillaGlyph> = run
+        .glyphs
+        .iter()
+        .map(|g| KrillaGlyph {
+            glyph_id: GlyphId::new(g.id as u32),
+            text_range: g.range.clone(),
+            // krilla wants em units.
+            x_advance: g.advance / run.size,
+            x_offset: g.x_offset / run.size,
+            y_offset: g.y_offset / run.size,
+            y_advance: 0.0,
+            location: None,
+        })
+        .collect();
+    surface.set_fill(Some(fill(run.color)));
+    surface.set_stroke(None);
+    if run.oblique {
+        // Shear around the baseline origin so the run stays in place.
+        surface.push_transform(&Transform::from_row(
+            1.0,
+            0.0,
+            -OBLIQUE,
+            1.0,
+            OBLIQUE * run.y,
+            0.0,
+        ));
+    }
+    surface.draw_glyphs(
+        Point::from_xy(run.x, run.y),
+        &glyphs,
+        face.pdf_font().clone(),
+        &run.text,
+        run.size,
+        false,
+    );
+    if run.oblique {
+        surface.pop();
+    }
+}
+
+/// Builds the nested bookmark tree from the flat, levelled list.
+fn outline(entries: &[OutlineEntry]) -> Outline {
+    fn node(e: &OutlineEntry) -> OutlineNode {
+        OutlineNode::new(
+            e.title.clone(),
+            XyzDestination::new(e.page, Point::from_xy(0.0, e.y)),
+        )
+    }
+    // Stack of (level, node); a node is attached to its parent when it is popped.
+    fn attach(stack: &mut Vec<(u8, OutlineNode)>, root: &mut Outline) {
+        if let Some((_, n)) = stack.pop() {
+            match stack.last_mut() {
+                Some((_, parent)) => parent.push_child(n),
+                None => root.push_child(n),
+            }
+        }
+    }
+    let mut root = Outline::new();
+    let mut stack: Vec<(u8, OutlineNode)> = Vec::new();
+    for e in entries {
+        while stack.last().is_some_and(|(l, _)| *l >= e.level) {
+            attach(&mut stack, &mut root);
+        }
+        let open = e.level == 0;
+        stack.push((e.level, node(e).with_open(open)));
+    }
+    while !stack.is_empty() {
+        attach(&mut stack, &mut root);
+    }
+    root
+}
+
+fn metadata(info: &PdfInfo) -> Metadata {
+    let mut m = Metadata::new()
+        .title(info.title.clone())
+        .language(info.lang.clone())
+        .creator("folio".to_owned())
+        .producer(format!("folio {}", env!("CARGO_PKG_VERSION")));
+    if !info.authors.is_empty() {
+        m = m.authors(info.authors.clone());
+    }
+    if let Some(s) = &info.subject {
+        m = m.description(s.clone());
+    }
+    if !info.keywords.is_empty() {
+        m = m.keywords(info.keywords.clone());
+    }
+    if let Some(t) = info.created_unix {
+        let (y, mo, d, h, mi, s) = crate::timestamp::civil(t);
+        m = m.creation_date(
+            DateTime::new(y as u16)
+                .month(mo)
+                .day(d)
+                .hour(h)
+                .minute(mi)
+                .second(s)
+                .utc_offset_hour(0)
+                .utc_offset_minute(0),
+        );
+    }
+    m
+}

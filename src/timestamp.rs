@@ -1,0 +1,67 @@
+//! Dates without a clock: output carries only times derived from the input
+//! (`SOURCE_DATE_EPOCH` or the bulletin's date), so rebuilds are byte-identical.
+
+/// Splits seconds since 1970-01-01T00:00:00Z into (year, month, day, hour, minute, second).
+pub fn civil(unix: i64) -> (i32, u8, u8, u8, u8, u8) {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (
+        y as i32,
+        m as u8,
+        d as u8,
+        (secs / 3600) as u8,
+        (secs % 3600 / 60) as u8,
+        (secs % 60) as u8,
+    )
+}
+
+/// Seconds since the epoch of midnight UTC on a `YYYY-MM-DD` date.
+pub fn from_date(date: &str) -> Option<i64> {
+    let mut parts = date.split('-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let d: i64 = parts.next()?.parse().ok()?;
+    if parts.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // days_from_civil, the inverse of `civil`.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * 86_400)
+}
+
+/// `YYYY-MM-DDThh:mm:ssZ`.
+pub fn iso8601(unix: i64) -> String {
+    let (y, mo, d, h, mi, s) = civil(unix);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        assert_eq!(civil(0), (1970, 1, 1, 0, 0, 0));
+        assert_eq!(from_date("2023-09-01"), Some(1_693_526_400));
+        assert_eq!(iso8601(1_693_526_400 + 3661), "2023-09-01T01:01:01Z");
+        for t in [951_782_400i64, 1_709_164_800, -86_400] {
+            let (y, m, d, ..) = civil(t);
+            assert_eq!(from_date(&format!("{y:04}-{m:02}-{d:02}")), Some(t));
+        }
+    }
+}

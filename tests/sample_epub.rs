@@ -1,0 +1,49 @@
+//! The bundled sample as an EPUB, validated by epubcheck 5.
+
+mod support;
+
+use std::path::PathBuf;
+
+use support::*;
+
+#[test]
+fn epubcheck_reports_nothing() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sample-epub");
+    let _ = std::fs::remove_dir_all(&dir);
+    folio_ok(&[
+        "build",
+        "content",
+        "-o",
+        dir.to_str().unwrap(),
+        "--format",
+        "epub",
+    ]);
+    let epub = dir.join("bulletin.epub");
+    assert!(
+        !dir.join("bulletin.pdf").exists(),
+        "--format epub wrote a PDF"
+    );
+    let jar = epubcheck_jar();
+    let out = tool(
+        "java",
+        &["-jar", jar.to_str().unwrap(), epub.to_str().unwrap()],
+    );
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(out.status.success(), "epubcheck failed:\n{all}");
+    assert!(
+        all.contains("No errors or warnings detected"),
+        "epubcheck:\n{all}"
+    );
+
+    // Fonts are inside and subset: far smaller than the bundled files.
+    let listing = stdout(&tool("unzip", &["-l", epub.to_str().unwrap()]));
+    let fonts: Vec<(u64, &str)> = listing
+        .lines()
+        .filter(|l| l.ends_with(".ttf") || l.ends_with(".otf"))
+        .map(|l| (l.split_whitespace().next().unwrap().parse().unwrap(), l))
+        .collect();
+    assert!(fonts.len() >= 2, "no fonts embedded:\n{listing}");
+    for (size, line) in fonts {
+        assert!(size < 1_500_000, "font not subset: {line}");
+    }
+}

