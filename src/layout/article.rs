@@ -182,7 +182,7 @@ impl<'a> ArticleLayout<'a> {
             Block::List { start, items, .. } => {
                 for (n, item) in items.iter().enumerate() {
                     let marker = match (item.task, start) {
-                        (Some(true), _) => "■".to_owned(),
+                        (Some(true), _) => "▣".to_owned(),
                         (Some(false), _) => "□".to_owned(),
                         (None, Some(s)) => format!("{}.", s + n as u64),
                         (None, None) => if indent > 0.0 { "◦" } else { "•" }.to_owned(),
@@ -265,8 +265,11 @@ impl<'a> ArticleLayout<'a> {
             file: "".into(),
             line: 0,
         };
+        // Bullets from the sans face: the Song face's bullet is barely visible.
+        let mut marker_style = t.body.clone();
+        marker_style.font.family = crate::assets::fonts::Family::Sans;
         let marker_lines = self.lines(
-            &StyledText::plain(marker, &t.body),
+            &StyledText::plain(marker, &marker_style),
             &t.body,
             t.block_indent * t.body.size * 0.8,
             0.0,

@@ -172,7 +172,14 @@ fn one_line(
     lang: &str,
     book: &FontBook,
 ) -> Vec<Item> {
-    let styled = StyledText::plain(text, style);
+    let mut styled = StyledText::plain(text, style);
+    // A running head never wraps: it is shortened with an ellipsis instead.
+    let mut keep = text.chars().count();
+    while keep > 1 && paragraph::measure(&styled, lang, book).0 > width {
+        keep -= 1;
+        let short: String = text.chars().take(keep).collect();
+        styled = StyledText::plain(&format!("{}…", short.trim_end()), style);
+    }
     let para = ParagraphStyle {
         width,
         first_indent: 0.0,
