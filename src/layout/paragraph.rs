@@ -473,16 +473,23 @@ fn justify(w: &Work, start: usize, end: usize, slack: f32, extra: &mut [f32]) {
             extra[i - start] += first * glue_cap / capacity;
         }
     }
-    let rest = slack - first;
-    if rest <= 0.0 {
-        return;
-    }
+    let mut rest = slack - first;
+    // Inter-character space between Han characters stays small: past about a tenth of an
+    // em, text extraction (copy, search) starts to see word gaps inside Chinese words.
+    let gap_cap = 0.08 * w.glyphs.get(start).map_or(10.0, |g| g.size);
+    let has_spaces = !spaces.is_empty() || !glues.is_empty();
     if !gaps.is_empty() {
-        let each = rest / gaps.len() as f32;
+        let each = if has_spaces {
+            (rest / gaps.len() as f32).min(gap_cap)
+        } else {
+            rest / gaps.len() as f32
+        };
         for &i in &gaps {
             extra[i - start] += each;
         }
-    } else if !spaces.is_empty() || !glues.is_empty() {
+        rest -= each * gaps.len() as f32;
+    }
+    if rest > 0.0 && has_spaces {
         let targets: Vec<usize> = spaces.iter().chain(&glues).copied().collect();
         let each = rest / targets.len() as f32;
         for i in targets {
