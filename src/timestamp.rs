@@ -3,7 +3,8 @@
 
 /// Splits seconds since 1970-01-01T00:00:00Z into (year, month, day, hour, minute, second).
 pub fn civil(unix: i64) -> (i32, u8, u8, u8, u8, u8) {
-    let days = unix.div_euclid(86_400);
+    // Clamped far outside any writable year so the arithmetic cannot overflow.
+    let days = unix.div_euclid(86_400).clamp(-1_000_000_000, 1_000_000_000);
     let secs = unix.rem_euclid(86_400);
     // Howard Hinnant's civil_from_days.
     let z = days + 719_468;
@@ -25,15 +26,34 @@ pub fn civil(unix: i64) -> (i32, u8, u8, u8, u8, u8) {
     )
 }
 
-/// Seconds since the epoch of midnight UTC on a `YYYY-MM-DD` date.
-pub fn from_date(date: &str) -> Option<i64> {
-    let mut parts = date.split('-');
-    let y: i64 = parts.next()?.parse().ok()?;
-    let m: i64 = parts.next()?.parse().ok()?;
-    let d: i64 = parts.next()?.parse().ok()?;
-    if parts.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+/// The (year, month, day) of an ISO `YYYY-MM-DD` date that exists in the Gregorian
+/// calendar (years 1–9999), or `None`.
+pub fn parse_date(s: &str) -> Option<(i64, i64, i64)> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
+    let digits = |r: std::ops::Range<usize>| -> Option<i64> {
+        let part = s.get(r)?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (year >= 1 && (1..=days).contains(&day)).then_some((year, month, day))
+}
+
+/// Seconds since the epoch of midnight UTC on a `YYYY-MM-DD` date.
+pub fn from_date(date: &str) -> Option<i64> {
+    let (y, m, d) = parse_date(date)?;
     // days_from_civil, the inverse of `civil`.
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
@@ -44,10 +64,13 @@ pub fn from_date(date: &str) -> Option<i64> {
     Some((era * 146_097 + doe - 719_468) * 86_400)
 }
 
-/// `YYYY-MM-DDThh:mm:ssZ`.
-pub fn iso8601(unix: i64) -> String {
+/// `YYYY-MM-DDThh:mm:ssZ`, the form EPUB's `dcterms:modified` requires; `None` outside
+/// the years 1–9999, which that form cannot hold.
+pub fn iso8601(unix: i64) -> Option<String> {
     let (y, mo, d, h, mi, s) = civil(unix);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+    (1..=9999)
+        .contains(&y)
+        .then(|| format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z"))
 }
 
 #[cfg(test)]
@@ -58,7 +81,15 @@ mod tests {
     fn round_trip() {
         assert_eq!(civil(0), (1970, 1, 1, 0, 0, 0));
         assert_eq!(from_date("2023-09-01"), Some(1_693_526_400));
-        assert_eq!(iso8601(1_693_526_400 + 3661), "2023-09-01T01:01:01Z");
+        assert_eq!(
+            iso8601(1_693_526_400 + 3661).unwrap(),
+            "2023-09-01T01:01:01Z"
+        );
+        assert_eq!(iso8601(253_402_300_799).unwrap(), "9999-12-31T23:59:59Z");
+        assert_eq!(iso8601(253_402_300_800), None);
+        assert_eq!(iso8601(i64::MIN), None);
+        assert!(parse_date("2024-02-29").is_some() && parse_date("2023-02-29").is_none());
+        assert!(parse_date("2023-04-31").is_none() && parse_date("２０２３-09-01").is_none());
         for t in [951_782_400i64, 1_709_164_800, -86_400] {
             let (y, m, d, ..) = civil(t);
             assert_eq!(from_date(&format!("{y:04}-{m:02}-{d:02}")), Some(t));

@@ -47,36 +47,11 @@ impl Identity {
 /// Seconds since 1970-01-01T00:00:00Z as `YYYY-MM-DDThh:mm:ssZ`, the form EPUB requires
 /// for `dcterms:modified`. Years outside 1..=9999 cannot be written in that form.
 pub(crate) fn format_timestamp(unix: i64) -> Result<String, Error> {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
-    if !(1..=9999).contains(&year) {
-        return Err(Error::Epub(format!(
+    crate::timestamp::iso8601(unix).ok_or_else(|| {
+        Error::Epub(format!(
             "modification time {unix} is outside the years 1–9999"
-        )));
-    }
-    Ok(format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    ))
-}
-
-/// Proleptic Gregorian date of a day count from 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    // Clamp far outside any representable year so the arithmetic cannot overflow; such
-    // values are rejected by the caller anyway.
-    let z = days.clamp(-1_000_000_000, 1_000_000_000) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month as u32, day as u32)
+        ))
+    })
 }
 
 #[cfg(test)]

@@ -486,13 +486,8 @@ impl<'a> ArticleLayout<'a> {
         pos: &SourcePos,
     ) -> Vec<Line> {
         let para = ParagraphStyle {
-            width,
             first_indent,
-            align,
-            pitch: style.size * style.leading,
-            size: style.size,
-            lang: &self.lang,
-            preformatted: false,
+            ..ParagraphStyle::new(style, width, align, &self.lang)
         };
         let set = set_paragraph(text, &para, self.book);
         self.note_missing(&text.text, &set.missing, pos);

@@ -180,16 +180,11 @@ fn one_line(
         let short: String = text.chars().take(keep).collect();
         styled = StyledText::plain(&format!("{}…", short.trim_end()), style);
     }
-    let para = ParagraphStyle {
-        width,
-        first_indent: 0.0,
-        align,
-        pitch: style.size * style.leading,
-        size: style.size,
-        lang,
-        preformatted: false,
-    };
-    let set = set_paragraph(&styled, &para, book);
+    let set = set_paragraph(
+        &styled,
+        &ParagraphStyle::new(style, width, align, lang),
+        book,
+    );
     set.lines
         .into_iter()
         .take(1)
@@ -278,15 +273,7 @@ impl FrontLayout<'_> {
         gap: f32,
         width: f32,
     ) -> Vec<Fragment> {
-        let para = ParagraphStyle {
-            width,
-            first_indent: 0.0,
-            align,
-            pitch: style.size * style.leading,
-            size: style.size,
-            lang: self.lang,
-            preformatted: false,
-        };
+        let para = ParagraphStyle::new(style, width, align, self.lang);
         let set = set_paragraph(styled, &para, self.book);
         let pos = SourcePos {
             file: "bulletin.toml".into(),

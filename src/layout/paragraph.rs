@@ -10,6 +10,7 @@ use crate::text::script::{
     has_blank_left, has_blank_right, is_cjk, is_cjk_letter, is_invisible, is_latin_alnum,
 };
 use crate::text::shape::{self, Glyph, StyledRange};
+use crate::theme::TextStyle;
 
 use super::inline::StyledText;
 use super::page::{Item, PlacedGlyph, TextRun};
@@ -35,6 +36,21 @@ pub struct ParagraphStyle<'a> {
     pub lang: &'a str,
     /// Keep runs of spaces and break anywhere if needed (code).
     pub preformatted: bool,
+}
+
+impl<'a> ParagraphStyle<'a> {
+    /// Ordinary text in `style`: no indent, not preformatted.
+    pub fn new(style: &TextStyle, width: f32, align: Align, lang: &'a str) -> Self {
+        ParagraphStyle {
+            width,
+            first_indent: 0.0,
+            align,
+            pitch: style.size * style.leading,
+            size: style.size,
+            lang,
+            preformatted: false,
+        }
+    }
 }
 
 /// One set line. Items are relative to the line's top-left corner.
@@ -74,21 +90,7 @@ pub fn set_paragraph(
     if text.text.is_empty() {
         return SetParagraph::default();
     }
-    let ranges: Vec<StyledRange> = text
-        .spans
-        .iter()
-        .map(|s| StyledRange {
-            range: s.range.clone(),
-            style: s.style.font,
-            size: s.style.size,
-        })
-        .collect();
-    let shaped = shape::shape(&text.text, &ranges, book, style.lang);
-    let mut work = prepare(text, shaped.glyphs);
-    adjust_punctuation(&mut work);
-    if !style.preformatted {
-        add_han_latin_glue(&mut work);
-    }
+    let (work, missing) = shape_and_space(text, style.lang, !style.preformatted, book);
     let opportunities = glyph_opportunities(&text.text, &work, style.preformatted);
     let breaks = choose_breaks(&work, &opportunities, style);
     let mut lines = Vec::with_capacity(breaks.len());
@@ -100,10 +102,34 @@ pub fn set_paragraph(
         lines.push(build_line(text, &work, start, end, indent, last, style));
         start = end;
     }
-    SetParagraph {
-        lines,
-        missing: shaped.missing,
+    SetParagraph { lines, missing }
+}
+
+/// Shapes the text and applies the clreq spacing that does not depend on line breaks:
+/// punctuation compression and (unless preformatted) Han–Latin glue. Also returns the
+/// byte offsets of characters no font has.
+fn shape_and_space(
+    text: &StyledText,
+    lang: &str,
+    glue: bool,
+    book: &FontBook,
+) -> (Work, Vec<usize>) {
+    let ranges: Vec<StyledRange> = text
+        .spans
+        .iter()
+        .map(|s| StyledRange {
+            range: s.range.clone(),
+            style: s.style.font,
+            size: s.style.size,
+        })
+        .collect();
+    let shaped = shape::shape(&text.text, &ranges, book, lang);
+    let mut work = prepare(text, shaped.glyphs);
+    adjust_punctuation(&mut work);
+    if glue {
+        add_han_latin_glue(&mut work);
     }
+    (work, shaped.missing)
 }
 
 fn prepare(styled: &StyledText, glyphs: Vec<Glyph>) -> Work {
@@ -504,19 +530,7 @@ pub fn measure(text: &StyledText, lang: &str, book: &FontBook) -> (f32, f32) {
     if text.text.is_empty() {
         return (0.0, 0.0);
     }
-    let ranges: Vec<StyledRange> = text
-        .spans
-        .iter()
-        .map(|s| StyledRange {
-            range: s.range.clone(),
-            style: s.style.font,
-            size: s.style.size,
-        })
-        .collect();
-    let shaped = shape::shape(&text.text, &ranges, book, lang);
-    let mut work = prepare(text, shaped.glyphs);
-    adjust_punctuation(&mut work);
-    add_han_latin_glue(&mut work);
+    let (work, _) = shape_and_space(text, lang, true, book);
     let opps = glyph_opportunities(&text.text, &work, false);
     let n = work.glyphs.len();
     let mut widest: f32 = 0.0;
