@@ -144,22 +144,48 @@ fn metadata_pages_and_bookmarks() {
         .parse()
         .unwrap();
     assert!(pages >= 5, "{pages} pages");
+    // The bookmark tree, flattened by Python's json module as "depth|page|title" lines.
     let json = stdout(&tool(
         "qpdf",
         &["--json", "--json-key=outlines", sample().to_str().unwrap()],
     ));
-    for title in [
-        "Beijing Institute of Technology held the 2023 mid-year work",
-        "2023 级本科生开学典礼隆重举行",
-        "典礼现场",
-    ] {
-        assert!(json.contains(title), "bookmark `{title}` missing");
-    }
-    // Nested: the heading is a child of its article.
-    assert!(
-        json.contains("\"kids\": [\n")
-            || json.contains("\"kids\": [{")
-            || json.matches("\"kids\"").count() > 4
+    let script = r#"
+import json, sys
+def walk(nodes, d):
+    for n in nodes:
+        print(f"{d}|{n['destpageposfrom1']}|{n['title']}")
+        walk(n['kids'], d + 1)
+walk(json.load(sys.stdin)['outlines'], 0)
+"#;
+    let mut py = std::process::Command::new("python3")
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    use std::io::Write;
+    py.stdin.take().unwrap().write_all(json.as_bytes()).unwrap();
+    let tree = String::from_utf8(py.wait_with_output().unwrap().stdout).unwrap();
+    let find = |title: &str| -> (u32, u32) {
+        let line = tree
+            .lines()
+            .find(|l| l.ends_with(&format!("|{title}")))
+            .unwrap_or_else(|| panic!("no bookmark `{title}`:\n{tree}"));
+        let mut parts = line.splitn(3, '|');
+        (
+            parts.next().unwrap().parse().unwrap(),
+            parts.next().unwrap().parse().unwrap(),
+        )
+    };
+    let (depth, article_page) = find("2023 级本科生开学典礼隆重举行");
+    assert_eq!(depth, 0);
+    assert_eq!(find("典礼现场").0, 1, "{tree}");
+    assert_eq!(find("新生数据").0, 2, "### nests under ##:\n{tree}");
+    assert_eq!(find("师生寄语").0, 1, "{tree}");
+    assert!(find("典礼现场").1 >= article_page);
+    assert_eq!(
+        find("Beijing Institute of Technology held the 2023 mid-year work").0,
+        0
     );
 }
 
