@@ -123,10 +123,14 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Err(e)) => {
-            eprintln!("{e}");
+            // Input diagnostics carry their own "error:"/"warning:" labels.
             if let Error::Input(items) = &e {
+                eprintln!("{e}");
                 let errors = items.iter().filter(|d| d.is_error()).count();
                 eprintln!("folio: {errors} error(s); nothing was written");
+            } else {
+                eprintln!("error: {e}");
+                eprintln!("folio: nothing was written");
             }
             ExitCode::FAILURE
         }
