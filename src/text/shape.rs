@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use crate::assets::fonts::{FaceId, FontBook, FontStyle};
 
-use super::script::{is_combining, is_invisible};
+use super::script::{is_combining, is_invisible, is_latin_alnum};
 
 /// One positioned glyph. Lengths are in points at the run's size.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,18 +55,43 @@ pub fn shape(text: &str, ranges: &[StyledRange], book: &FontBook, lang: &str) ->
             styled.range.start,
         ) {
             let start = styled.range.start + run.start;
+            let end = styled.range.start + run.end;
+            let features = latin_quote_features(text, start..end);
             shape_run(
-                &text[start..styled.range.start + run.end],
+                &text[start..end],
                 start,
                 face,
                 styled.size,
                 book,
                 language.as_ref(),
+                &features,
                 &mut out.glyphs,
             );
         }
     }
     out
+}
+
+/// Curly quotes in Latin context take the font's proportional forms (`pwid`): the CJK fonts
+/// default to full-width quotes, right for Chinese but far too wide around English words
+/// (clreq: next to Latin text, narrow forms). An opening quote looks at what follows it, a
+/// closing quote or apostrophe at what precedes it. Ranges are relative to `run`.
+fn latin_quote_features(text: &str, run: Range<usize>) -> Vec<rustybuzz::Feature> {
+    let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_graphic() || is_latin_alnum(c));
+    let mut features = Vec::new();
+    for (i, c) in text[run.clone()].char_indices() {
+        let at = run.start + i;
+        let context = match c {
+            '“' | '‘' => text[at + c.len_utf8()..].chars().next(),
+            '”' | '’' => text[..at].chars().next_back(),
+            _ => continue,
+        };
+        if latin(context) {
+            let tag = rustybuzz::ttf_parser::Tag::from_bytes(b"pwid");
+            features.push(rustybuzz::Feature::new(tag, 1, i..i + c.len_utf8()));
+        }
+    }
+    features
 }
 
 /// Splits `text` into maximal runs that one face can set.
@@ -108,6 +133,7 @@ fn shape_run(
     size: f32,
     book: &FontBook,
     language: Option<&rustybuzz::Language>,
+    features: &[rustybuzz::Feature],
     out: &mut Vec<Glyph>,
 ) {
     let face = book.face(face_id);
@@ -118,7 +144,7 @@ fn shape_run(
         buffer.set_language(lang.clone());
     }
     buffer.guess_segment_properties();
-    let shaped = rustybuzz::shape(face.shaper(), &[], buffer);
+    let shaped = rustybuzz::shape(face.shaper(), features, buffer);
     let scale = size / face.units_per_em;
     let infos = shaped.glyph_infos();
     let positions = shaped.glyph_positions();
@@ -144,5 +170,44 @@ fn shape_run(
         if i > 0 && glyphs[i - 1].cluster.start != start {
             end = start;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assets::fonts::{Family, FontSources, default_bundled_dir};
+
+    fn widths(text: &str) -> Vec<f32> {
+        let book = FontBook::load(&FontSources {
+            bundled_dir: default_bundled_dir(),
+            ..Default::default()
+        })
+        .unwrap();
+        let style = FontStyle {
+            family: Family::Serif,
+            bold: false,
+        };
+        let ranges = [StyledRange {
+            range: 0..text.len(),
+            style,
+            size: 10.0,
+        }];
+        shape(text, &ranges, &book, "zh-CN")
+            .glyphs
+            .iter()
+            .map(|g| g.advance)
+            .collect()
+    }
+
+    #[test]
+    fn quotes_are_narrow_in_english_and_full_width_in_chinese() {
+        let en = widths("“Yes”");
+        assert!(en[0] < 6.0 && en[4] < 6.0, "{en:?}");
+        let zh = widths("“双一流”");
+        assert!(
+            (zh[0] - 10.0).abs() < 0.01 && (zh[4] - 10.0).abs() < 0.01,
+            "{zh:?}"
+        );
     }
 }
