@@ -54,19 +54,14 @@ pub fn shape(text: &str, ranges: &[StyledRange], book: &FontBook, lang: &str) ->
             &mut out.missing,
             styled.range.start,
         ) {
-            let start = styled.range.start + run.start;
-            let end = styled.range.start + run.end;
-            let features = latin_quote_features(text, start..end);
-            shape_run(
-                &text[start..end],
-                start,
+            let range = styled.range.start + run.start..styled.range.start + run.end;
+            let run = Run {
+                text,
+                range,
                 face,
-                styled.size,
-                book,
-                language.as_ref(),
-                &features,
-                &mut out.glyphs,
-            );
+                size: styled.size,
+            };
+            shape_run(&run, book, language.as_ref(), &mut out.glyphs);
         }
     }
     out
@@ -126,16 +121,28 @@ fn face_runs(
     runs
 }
 
-fn shape_run(
-    text: &str,
-    offset: usize,
-    face_id: FaceId,
+/// A stretch of a paragraph's text that one face sets at one size.
+struct Run<'a> {
+    /// The whole paragraph (quotes look at their neighbours outside the run).
+    text: &'a str,
+    range: Range<usize>,
+    face: FaceId,
     size: f32,
+}
+
+fn shape_run(
+    run: &Run<'_>,
     book: &FontBook,
     language: Option<&rustybuzz::Language>,
-    features: &[rustybuzz::Feature],
     out: &mut Vec<Glyph>,
 ) {
+    let (text, offset, face_id, size) = (
+        &run.text[run.range.clone()],
+        run.range.start,
+        run.face,
+        run.size,
+    );
+    let features = latin_quote_features(run.text, run.range.clone());
     let face = book.face(face_id);
     let mut buffer = rustybuzz::UnicodeBuffer::new();
     buffer.push_str(text);
@@ -144,7 +151,7 @@ fn shape_run(
         buffer.set_language(lang.clone());
     }
     buffer.guess_segment_properties();
-    let shaped = rustybuzz::shape(face.shaper(), features, buffer);
+    let shaped = rustybuzz::shape(face.shaper(), &features, buffer);
     let scale = size / face.units_per_em;
     let infos = shaped.glyph_infos();
     let positions = shaped.glyph_positions();
