@@ -161,7 +161,13 @@ impl FontBook {
         let mut bundled = Vec::new();
         for (file, family, bold) in BUNDLED {
             let path = sources.bundled_dir.join(file);
-            let data = Arc::new(read(&path)?);
+            let data = Arc::new(std::fs::read(&path).map_err(|e| Error::Font {
+                path: path.clone(),
+                message: format!(
+                    "folio's bundled font is missing ({e}); set FOLIO_FONT_DIR to the folder \
+                     holding folio's fonts/ files"
+                ),
+            })?);
             let id = FaceId(faces.len() as u32);
             faces.push(Face::load(&path, data, 0)?);
             primary.insert(FontStyle { family, bold }, id);
@@ -307,11 +313,19 @@ fn font_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     Ok(files)
 }
 
-/// The repository's `fonts/` folder: next to the executable's crate at build time, or
-/// `FOLIO_FONT_DIR` when set (for installed binaries).
+/// Where the bundled fonts are: `FOLIO_FONT_DIR` if set; else `fonts/` beside the
+/// executable or in `../share/folio/` (an installed copy); else the source tree's `fonts/`
+/// (`cargo run`, tests).
 pub fn default_bundled_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("FOLIO_FONT_DIR") {
         return PathBuf::from(dir);
     }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fonts")
+    let source_tree = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fonts");
+    let beside_exe = std::env::current_exe().ok().and_then(|exe| {
+        let dir = exe.parent()?.to_owned();
+        [dir.join("fonts"), dir.join("../share/folio/fonts")]
+            .into_iter()
+            .find(|d| d.join(BUNDLED[0].0).is_file())
+    });
+    beside_exe.unwrap_or(source_tree)
 }

@@ -429,6 +429,9 @@ impl<'a> ArticleLayout<'a> {
             },
         );
         chain(&mut label);
+        if let Some(last) = label.last_mut() {
+            last.keep_with_next = true;
+        }
         out.extend(label);
         let style = &t.footnote;
         for note in &article.footnotes {
