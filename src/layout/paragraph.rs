@@ -350,11 +350,16 @@ fn build_line(
     let mut extra_after = vec![0.0f32; e.saturating_sub(start)];
     let mut shift = indent;
     let slack = avail - natural;
-    if slack < 0.0 && e > start {
+    let justified = style.align == Align::Justify && !last;
+    if justified && e > start {
+        // GB/T 15834: a full-width mark ending a justified line is set in half an em, so
+        // the ink, not the blank half, meets the right edge; the rest is justified.
+        let shrink = end_shrink(w, start, end);
+        extra_after[e - start - 1] = -shrink;
+        justify(w, start, e, slack + shrink, &mut extra_after);
+    } else if slack < 0.0 && e > start {
         // Only a line-end mark can be this tight (see `end_shrink`).
         extra_after[e - start - 1] = slack.max(-end_shrink(w, start, end));
-    } else if style.align == Align::Justify && !last {
-        justify(w, start, e, slack, &mut extra_after);
     } else {
         match style.align {
             Align::Center => shift += slack / 2.0,

@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use crate::assets::fonts::{FaceId, FontBook, FontStyle};
 
-use super::script::{is_combining, is_invisible, is_latin_alnum};
+use super::script::{is_cjk, is_combining, is_invisible, is_latin_alnum};
 
 /// One positioned glyph. Lengths are in points at the run's size.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,19 +69,27 @@ pub fn shape(text: &str, ranges: &[StyledRange], book: &FontBook, lang: &str) ->
 
 /// Curly quotes in Latin context take the font's proportional forms (`pwid`): the CJK fonts
 /// default to full-width quotes, right for Chinese but far too wide around English words
-/// (clreq: next to Latin text, narrow forms). An opening quote looks at what follows it, a
-/// closing quote or apostrophe at what precedes it. Ranges are relative to `run`.
+/// (clreq: next to Latin text, narrow forms). The text outside the quote decides (before
+/// an opening quote, after a closing one or an apostrophe, past spaces), so both quotes of a
+/// pair agree; at the edge of the text the quoted text decides. Ranges are relative to `run`.
 fn latin_quote_features(text: &str, run: Range<usize>) -> Vec<rustybuzz::Feature> {
-    let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_graphic() || is_latin_alnum(c));
+    let latin = |c: char| c.is_ascii_graphic() || is_latin_alnum(c);
     let mut features = Vec::new();
     for (i, c) in text[run.clone()].char_indices() {
         let at = run.start + i;
-        let context = match c {
-            '“' | '‘' => text[at + c.len_utf8()..].chars().next(),
-            '”' | '’' => text[..at].chars().next_back(),
+        let before = text[..at].chars().rev();
+        let after = text[at + c.len_utf8()..].chars();
+        let (outside, inside) = match c {
+            '“' | '‘' => (before.clone().find(|c| *c != ' '), after.clone().next()),
+            '”' | '’' => (after.clone().find(|c| *c != ' '), before.clone().next()),
             _ => continue,
         };
-        if latin(context) {
+        let narrow = match outside {
+            Some(o) if is_cjk(o) => false,
+            Some(o) if latin(o) => true,
+            _ => inside.is_some_and(latin),
+        };
+        if narrow {
             let tag = rustybuzz::ttf_parser::Tag::from_bytes(b"pwid");
             features.push(rustybuzz::Feature::new(tag, 1, i..i + c.len_utf8()));
         }
@@ -216,5 +224,13 @@ mod tests {
             (zh[0] - 10.0).abs() < 0.01 && (zh[4] - 10.0).abs() < 0.01,
             "{zh:?}"
         );
+        // Latin inside Chinese quotes: the Chinese outside decides, both stay full width.
+        let mixed = widths("了“AI”微");
+        assert!(
+            (mixed[1] - 10.0).abs() < 0.01 && (mixed[4] - 10.0).abs() < 0.01,
+            "{mixed:?}"
+        );
+        let apostrophe = widths("don’t");
+        assert!(apostrophe[3] < 6.0, "{apostrophe:?}");
     }
 }
