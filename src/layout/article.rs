@@ -362,37 +362,31 @@ impl<'a> ArticleLayout<'a> {
             h = max_h;
         }
         let x = indent + (avail - w) / 2.0;
-        let mut frags = vec![Fragment {
+        // Picture and caption are one unbreakable fragment that may float to the next page.
+        let mut items = vec![Item::Image {
+            key: key.to_owned(),
+            x,
+            y: 0.0,
+            width: w,
             height: h,
-            items: vec![Item::Image {
-                key: key.to_owned(),
-                x,
-                y: 0.0,
-                width: w,
-                height: h,
-            }],
-            gap_before: 0.8 * t.body.size,
-            keep_with_next: !alt.is_empty(),
-            ..Default::default()
         }];
+        let mut height = h;
         if !alt.is_empty() {
-            let mut caption = self.text_block(
-                &StyledText::plain(alt, &t.caption),
-                &t.caption,
-                indent,
-                Align::Center,
-                pos,
-            );
-            chain(&mut caption);
-            set_gap(&mut caption, 0.3 * t.body.size);
-            frags.extend(caption);
+            height += 0.3 * t.body.size;
+            let caption = StyledText::plain(alt, &t.caption);
+            for line in self.lines(&caption, &t.caption, avail, 0.0, Align::Center, pos) {
+                for mut item in line.items {
+                    item.translate(indent, height);
+                    items.push(item);
+                }
+                height += line.height;
+            }
         }
-        if let Some(last) = frags.last_mut() {
-            last.keep_with_next = false;
-        }
-        out.extend(frags);
         out.push(Fragment {
-            height: 0.4 * t.body.size,
+            height: height + 0.4 * t.body.size,
+            items,
+            gap_before: 0.8 * t.body.size,
+            float: true,
             ..Default::default()
         });
     }
@@ -558,6 +552,7 @@ impl<'a> ArticleLayout<'a> {
             gap_before: gap,
             keep_with_next: keep,
             anchors: Vec::new(),
+            float: false,
         }
     }
 }

@@ -15,6 +15,9 @@ pub struct Fragment {
     pub keep_with_next: bool,
     /// Named places in this fragment, for links and bookmarks.
     pub anchors: Vec<Anchor>,
+    /// May move to the top of the next page, letting the text after it fill this page
+    /// (figures), instead of leaving a hole.
+    pub float: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -31,18 +34,27 @@ pub struct Placed {
     pub y: f32,
 }
 
-/// Stacks fragments into pages of `height`.
+/// Stacks fragments into pages of `height`. A float that does not fit where it falls waits
+/// for the top of the next page (in order, ahead of later floats) while text continues.
 pub fn paginate(fragments: Vec<Fragment>, height: f32) -> Vec<Vec<Placed>> {
     let mut pages: Vec<Vec<Placed>> = Vec::new();
     let mut current: Vec<Placed> = Vec::new();
+    let mut waiting: std::collections::VecDeque<Fragment> = Default::default();
     let mut y = 0.0f32;
-    for fragment in fragments {
+    let fits = |current: &Vec<Placed>, y: f32, f: &Fragment| {
         let gap = if current.is_empty() {
             0.0
         } else {
-            fragment.gap_before
+            f.gap_before
         };
-        if !current.is_empty() && y + gap + fragment.height > height + 0.01 {
+        current.is_empty() || y + gap + f.height <= height + 0.01
+    };
+    for fragment in fragments {
+        if fragment.float && (!waiting.is_empty() || !fits(&current, y, &fragment)) {
+            waiting.push_back(fragment);
+            continue;
+        }
+        if !fits(&current, y, &fragment) {
             // Move the chain of keep-with-next fragments at the page end along, unless the
             // whole page is one chain (then the page must break inside it).
             let mut cut = current.len();
@@ -55,16 +67,46 @@ pub fn paginate(fragments: Vec<Fragment>, height: f32) -> Vec<Vec<Placed>> {
             let moved = current.split_off(cut);
             pages.push(std::mem::take(&mut current));
             y = 0.0;
+            place_waiting(&mut waiting, &mut current, &mut y, height);
             for p in moved {
                 place(&mut current, &mut y, p.fragment);
             }
+            if !fits(&current, y, &fragment) {
+                pages.push(std::mem::take(&mut current));
+                y = 0.0;
+            }
         }
         place(&mut current, &mut y, fragment);
+    }
+    while !waiting.is_empty() {
+        if !current.is_empty() {
+            pages.push(std::mem::take(&mut current));
+            y = 0.0;
+        }
+        place_waiting(&mut waiting, &mut current, &mut y, height);
     }
     if !current.is_empty() {
         pages.push(current);
     }
     pages
+}
+
+/// Puts waiting floats at the top of a fresh page, as many as fit (at least one).
+fn place_waiting(
+    waiting: &mut std::collections::VecDeque<Fragment>,
+    page: &mut Vec<Placed>,
+    y: &mut f32,
+    height: f32,
+) {
+    while let Some(f) = waiting.front() {
+        let gap = if page.is_empty() { 0.0 } else { f.gap_before };
+        if !page.is_empty() && *y + gap + f.height > height + 0.01 {
+            break;
+        }
+        if let Some(f) = waiting.pop_front() {
+            place(page, y, f);
+        }
+    }
 }
 
 fn place(page: &mut Vec<Placed>, y: &mut f32, fragment: Fragment) {
@@ -103,6 +145,42 @@ mod tests {
         assert_eq!(pages[0].len(), 2);
         assert!(pages[1][0].fragment.keep_with_next);
         assert_eq!(pages[1][0].y, 0.0, "no gap at page top");
+    }
+
+    #[test]
+    fn a_figure_that_does_not_fit_floats_and_text_fills_the_page() {
+        let mut figure = frag(60.0, false);
+        figure.float = true;
+        let frags = vec![
+            frag(50.0, false),
+            figure,
+            frag(10.0, false),
+            frag(10.0, false),
+        ];
+        let pages = paginate(frags, 100.0);
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[0].len(), 3, "text after the figure fills page 1");
+        assert!(pages[1][0].fragment.float && pages[1][0].y == 0.0);
+    }
+
+    #[test]
+    fn floats_keep_their_order_and_all_get_placed() {
+        let frags: Vec<Fragment> = (0..5)
+            .map(|i| {
+                let mut f = frag(if i % 2 == 0 { 70.0 } else { 20.0 }, false);
+                f.float = i % 2 == 0;
+                f
+            })
+            .collect();
+        let pages = paginate(frags, 100.0);
+        let heights: Vec<f32> = pages
+            .iter()
+            .flatten()
+            .filter(|p| p.fragment.float)
+            .map(|p| p.fragment.height)
+            .collect();
+        assert_eq!(heights, vec![70.0, 70.0, 70.0]);
+        assert!(pages.iter().all(|p| !p.is_empty()));
     }
 
     #[test]

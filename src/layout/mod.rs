@@ -297,6 +297,7 @@ impl FrontLayout<'_> {
                 gap_before: if i == 0 { gap } else { 0.0 },
                 keep_with_next: i + 1 < n,
                 anchors: Vec::new(),
+                float: false,
             })
             .collect()
     }
@@ -466,6 +467,7 @@ impl FrontLayout<'_> {
             gap_before: 0.0,
             keep_with_next: false,
             anchors: Vec::<Anchor>::new(),
+            float: false,
         }
     }
 }

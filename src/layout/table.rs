@@ -114,6 +114,7 @@ pub(crate) fn table(
             },
             keep_with_next: header,
             anchors: Vec::new(),
+            float: false,
         });
     }
     if let Some(last) = frags.last_mut() {
