@@ -18,6 +18,8 @@ pub struct SpanStyle {
     /// Baseline shift upwards, in points (superscripts).
     pub rise: f32,
     pub oblique: bool,
+    /// Emphasis dots under each Han character (着重号): Chinese emphasis.
+    pub dots: bool,
     pub strike: bool,
     pub link: Option<LinkTarget>,
 }
@@ -77,6 +79,7 @@ impl From<&TextStyle> for SpanStyle {
             color: t.color,
             rise: 0.0,
             oblique: false,
+            dots: false,
             strike: false,
             link: None,
         }
@@ -140,8 +143,8 @@ pub fn push_inlines(
     }
 }
 
-/// Emphasis: Latin is slanted; Chinese is never slanted (clreq) but set in the sans face,
-/// the customary contrast to a Song body.
+/// Emphasis: Latin is slanted; Chinese is never slanted (clreq) but marked with emphasis
+/// dots, as the EPUB does with `text-emphasis`.
 fn push_emph(inlines: &[Inline], style: &SpanStyle, ctx: &InlineContext<'_>, out: &mut StyledText) {
     let mut s = style.clone();
     s.oblique = true;
@@ -159,9 +162,7 @@ fn push_text(text: &str, style: &SpanStyle, split_cjk: bool, out: &mut StyledTex
     }
     let mut cjk_style = style.clone();
     cjk_style.oblique = false;
-    if cjk_style.font.family == Family::Serif {
-        cjk_style.font.family = Family::Sans;
-    }
+    cjk_style.dots = true;
     let mut start = 0;
     let mut current: Option<bool> = None;
     for (i, c) in text.char_indices() {

@@ -49,6 +49,13 @@ pub enum Item {
         width: f32,
         color: Rgb,
     },
+    /// A filled circle (emphasis dots).
+    Dot {
+        x: f32,
+        y: f32,
+        radius: f32,
+        color: Rgb,
+    },
     Link {
         x: f32,
         y: f32,
@@ -110,7 +117,10 @@ impl Item {
                 t.x += dx;
                 t.y += dy;
             }
-            Item::Image { x, y, .. } | Item::Rect { x, y, .. } | Item::Link { x, y, .. } => {
+            Item::Image { x, y, .. }
+            | Item::Rect { x, y, .. }
+            | Item::Link { x, y, .. }
+            | Item::Dot { x, y, .. } => {
                 *x += dx;
                 *y += dy;
             }

@@ -418,6 +418,14 @@ fn build_line(
                 });
             }
         }
+        if span.dots && w.drawn[i] && is_cjk_letter(w.chars[i]) {
+            items.push(Item::Dot {
+                x: x + g.advance / 2.0,
+                y: top_to_baseline + 0.36 * g.size,
+                radius: 0.065 * g.size,
+                color: span.color,
+            });
+        }
         if span.strike || span.link.is_some() {
             match decorations.last_mut() {
                 Some((s, _, x1)) if *s == span_index && (*x1 - x).abs() < 0.01 => *x1 = x + advance,

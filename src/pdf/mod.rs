@@ -140,6 +140,18 @@ pub fn write_pdf(
                             surface.set_stroke(None);
                         }
                     }
+                    Item::Dot {
+                        x,
+                        y,
+                        radius,
+                        color,
+                    } => {
+                        if let Some(path) = circle(*x, *y, *radius) {
+                            surface.set_fill(Some(fill(*color)));
+                            surface.set_stroke(None);
+                            surface.draw_path(&path);
+                        }
+                    }
                     Item::Link {
                         x,
                         y,
@@ -172,6 +184,19 @@ pub fn write_pdf(
     document.set_outline(outline(&pages.outline));
     document.set_metadata(metadata(info));
     document.finish().map_err(|e| Error::Pdf(format!("{e:?}")))
+}
+
+/// A circle from four cubic Béziers (the usual 0.5523 handle length).
+fn circle(cx: f32, cy: f32, r: f32) -> Option<krilla::geom::Path> {
+    let k = 0.552_284_8 * r;
+    let mut pb = PathBuilder::new();
+    pb.move_to(cx + r, cy);
+    pb.cubic_to(cx + r, cy + k, cx + k, cy + r, cx, cy + r);
+    pb.cubic_to(cx - k, cy + r, cx - r, cy + k, cx - r, cy);
+    pb.cubic_to(cx - r, cy - k, cx - k, cy - r, cx, cy - r);
+    pb.cubic_to(cx + k, cy - r, cx + r, cy - k, cx + r, cy);
+    pb.close();
+    pb.finish()
 }
 
 fn fill(color: Rgb) -> Fill {
