@@ -595,9 +595,12 @@ mod tests {
                 for item in &l.items {
                     if let Item::Text(r) = item {
                         let mut x = r.x;
+                        let mut last = None;
                         for g in &r.glyphs {
-                            if s.is_empty() || !r.text[g.range.clone()].is_empty() {
+                            // A cluster of several glyphs contributes its text once.
+                            if last != Some(g.range.start) {
                                 s.push_str(&r.text[g.range.clone()]);
+                                last = Some(g.range.start);
                             }
                             x += g.advance;
                         }
@@ -676,5 +679,46 @@ mod tests {
             "{}",
             run.glyphs[1].advance
         );
+    }
+
+    #[test]
+    fn arbitrary_text_at_any_width_never_panics_or_overflows() {
+        let book = book();
+        let alphabet: Vec<char> =
+            "ab 学校，。“”（）——……\n\u{200B}\u{301}é𐤀 https://x.y/z—1234567890-"
+                .chars()
+                .collect();
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for round in 0..300 {
+            let len = (round * 7) % 90;
+            let text: String = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    alphabet[(seed % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            for width in [0.5, 12.0, 47.0, 200.0] {
+                let styled = StyledText::plain(&text, &Theme::default().body);
+                let mut para = style(width);
+                para.first_indent = 0.0;
+                for line in set_paragraph(&styled, &para, &book).lines {
+                    let mut clusters = std::collections::BTreeSet::new();
+                    let mut right: f32 = 0.0;
+                    for item in &line.items {
+                        if let Item::Text(r) = item {
+                            let advance: f32 = r.glyphs.iter().map(|g| g.advance).sum();
+                            right = right.max(r.x + advance);
+                            let x = r.x.to_bits();
+                            clusters.extend(r.glyphs.iter().map(|g| (x, g.range.start)));
+                        }
+                    }
+                    // Only a single unbreakable cluster may be wider than the measure.
+                    let ok = right <= width + 0.05 || clusters.len() <= 1;
+                    assert!(ok, "{text:?}: {right} > {width}");
+                }
+            }
+        }
     }
 }

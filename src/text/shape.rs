@@ -109,9 +109,14 @@ fn face_runs(
     let mut runs: Vec<(FaceId, Range<usize>)> = Vec::new();
     for (i, c) in text.char_indices() {
         let end = i + c.len_utf8();
-        let joins_previous = is_invisible(c) || is_combining(c);
+        let previous = runs.last().map(|(f, _)| *f);
+        // Invisible characters ride along with their neighbour; a combining mark stays with
+        // its base when that face has the mark (else it falls back like any character, so
+        // no .notdef box is drawn unnoticed).
+        let joins_previous = is_invisible(c)
+            || (is_combining(c) && previous.is_some_and(|f| book.face(f).has_char(c)));
         let face = if joins_previous {
-            runs.last().map(|(f, _)| *f).unwrap_or(primary)
+            previous.unwrap_or(primary)
         } else {
             match book.face_for_char(style, c) {
                 Some(f) => f,
