@@ -134,15 +134,7 @@ fn metadata_pages_and_bookmarks() {
         info.contains("595.276 x 841.89") || info.contains("595.28 x 841.89"),
         "not A4:\n{info}"
     );
-    let pages: usize = info
-        .lines()
-        .find(|l| l.starts_with("Pages:"))
-        .unwrap()
-        .split_whitespace()
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
+    let pages = page_count(&info);
     assert!(pages >= 5, "{pages} pages");
     // The bookmark tree, flattened by Python's json module as "depth|page|title" lines.
     let json = stdout(&tool(
@@ -225,15 +217,7 @@ fn contents_page_lists_articles_with_their_page_numbers() {
 fn every_page_has_a_folio() {
     let pdf = sample().to_str().unwrap().to_owned();
     let info = stdout(&tool("pdfinfo", &[&pdf]));
-    let pages: u32 = info
-        .lines()
-        .find(|l| l.starts_with("Pages:"))
-        .unwrap()
-        .split_whitespace()
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
+    let pages = page_count(&info);
     for p in 1..=pages {
         let s = p.to_string();
         let t = stdout(&tool("pdftotext", &["-f", &s, "-l", &s, &pdf, "-"]));
@@ -258,4 +242,16 @@ fn images_are_embedded_sharp() {
         let x_ppi: f64 = cols[12].parse().unwrap();
         assert!(x_ppi >= 150.0, "image printed at {x_ppi} ppi: {row}");
     }
+}
+
+/// The page count from `pdfinfo` output.
+fn page_count(info: &str) -> u32 {
+    let line = info
+        .lines()
+        .find(|l| l.starts_with("Pages:"))
+        .expect("pdfinfo prints Pages:");
+    line.split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .expect("a page count")
 }

@@ -288,7 +288,7 @@ fn neighbour<'e, 'a: 'e>(
     None
 }
 
-fn is_inline_tag(tag: &Tag<'_>) -> bool {
+pub(crate) fn is_inline_tag(tag: &Tag<'_>) -> bool {
     matches!(
         tag,
         Tag::Emphasis

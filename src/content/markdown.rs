@@ -134,16 +134,7 @@ fn is_inline_event(event: &Event<'_>) -> bool {
         | Event::SoftBreak
         | Event::HardBreak
         | Event::TaskListMarker(_) => true,
-        Event::Start(tag) => matches!(
-            tag,
-            Tag::Emphasis
-                | Tag::Strong
-                | Tag::Strikethrough
-                | Tag::Superscript
-                | Tag::Subscript
-                | Tag::Link { .. }
-                | Tag::Image { .. }
-        ),
+        Event::Start(tag) => super::cjk::is_inline_tag(tag),
         _ => false,
     }
 }
