@@ -91,7 +91,11 @@ impl<'a> ArticleLayout<'a> {
             set_gap(&mut f, 0.2 * t.body.size);
             out.extend(f);
         }
-        let byline: Vec<&str> = [article.date.as_deref(), article.author.as_deref()]
+        let date = article
+            .date
+            .as_deref()
+            .map(|d| super::display_date(d, article.lang.is_cjk()));
+        let byline: Vec<&str> = [date.as_deref(), article.author.as_deref()]
             .into_iter()
             .flatten()
             .collect();
@@ -553,6 +557,7 @@ impl<'a> ArticleLayout<'a> {
             keep_with_next: keep,
             anchors: Vec::new(),
             float: false,
+            repeat: None,
         }
     }
 }

@@ -18,6 +18,9 @@ pub struct Fragment {
     /// May move to the top of the next page, letting the text after it fill this page
     /// (figures), instead of leaving a hole.
     pub float: bool,
+    /// Set again above this fragment when it is the first text on a page: a table's header
+    /// row above a continued table.
+    pub repeat: Option<std::sync::Arc<Fragment>>,
 }
 
 #[derive(Debug, Clone)]
@@ -110,6 +113,14 @@ fn place_waiting(
 }
 
 fn place(page: &mut Vec<Placed>, y: &mut f32, fragment: Fragment) {
+    if let Some(header) = &fragment.repeat
+        && page.iter().all(|p| p.fragment.float)
+    {
+        let mut header = (**header).clone();
+        header.gap_before = 0.0;
+        header.repeat = None;
+        place(page, y, header);
+    }
     if !page.is_empty() {
         *y += fragment.gap_before;
     }
@@ -181,6 +192,26 @@ mod tests {
             .collect();
         assert_eq!(heights, vec![70.0, 70.0, 70.0]);
         assert!(pages.iter().all(|p| !p.is_empty()));
+    }
+
+    #[test]
+    fn a_continued_table_repeats_its_header() {
+        let header = frag(10.0, true);
+        let shared = std::sync::Arc::new(header.clone());
+        let mut frags = vec![header];
+        for _ in 0..15 {
+            let mut row = frag(10.0, false);
+            row.gap_before = 0.0;
+            row.repeat = Some(shared.clone());
+            frags.push(row);
+        }
+        let pages = paginate(frags, 100.0);
+        assert_eq!(pages.len(), 2);
+        assert!(
+            pages[1][0].fragment.keep_with_next,
+            "header first on page 2"
+        );
+        assert_eq!(pages[0].len() + pages[1].len(), 17, "one extra header");
     }
 
     #[test]

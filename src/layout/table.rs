@@ -115,7 +115,15 @@ pub(crate) fn table(
             keep_with_next: header,
             anchors: Vec::new(),
             float: false,
+            repeat: None,
         });
+    }
+    // Body rows carry the header row, which pagination sets again on a new page.
+    if let Some(first) = frags.first() {
+        let header = std::sync::Arc::new(first.clone());
+        for row in frags.iter_mut().skip(1) {
+            row.repeat = Some(header.clone());
+        }
     }
     if let Some(last) = frags.last_mut() {
         last.height += 0.5 * t.body.size;
