@@ -9,7 +9,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 cargo build --release --quiet
-folio=target/release/folio
+folio=${CARGO_TARGET_DIR:-target}/release/folio
 export SOURCE_DATE_EPOCH=1693526400
 
 measure() { # label, command...
