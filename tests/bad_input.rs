@@ -183,3 +183,37 @@ fn character_no_font_has_is_reported_and_strict_fails() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(files_in(&out).is_empty());
 }
+
+#[test]
+fn wrong_type_in_bulletin_toml() {
+    let (content, out) = scratch("config-type");
+    let path = content.join("bulletin.toml");
+    edit(&path, |s| {
+        s.replacen("issue = 17", "issue = \"seventeen\"", 1)
+    });
+    let line = line_of(&path, "seventeen");
+    build_fails(&content, &out, &[&format!("bulletin.toml:{line}"), "issue"]);
+}
+
+#[test]
+fn unknown_key_in_bulletin_toml_is_a_warning_with_its_line() {
+    let (content, out) = scratch("config-unknown");
+    let path = content.join("bulletin.toml");
+    edit(&path, |s| {
+        s.replacen("issue = 17", "issue = 17\npagesize = \"A5\"", 1)
+    });
+    let line = line_of(&path, "pagesize");
+    let o = folio(&[
+        "build",
+        content.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let msg = stderr(&o);
+    assert!(o.status.success(), "{msg}");
+    assert!(
+        msg.contains(&format!("warning: bulletin.toml:{line}")) && msg.contains("pagesize"),
+        "{msg}"
+    );
+    assert!(out.join("bulletin.pdf").exists());
+}
