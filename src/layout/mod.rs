@@ -471,14 +471,18 @@ impl FrontLayout<'_> {
                 items.push(item);
             }
         }
-        items.push(Item::Line {
-            x0: last_end + 0.5 * style.size,
-            y0: leader_y,
-            x1: self.width - number_w + 0.5 * style.size,
-            y1: leader_y,
-            width: 0.4,
-            color: t.rule_color,
-        });
+        // Dot leaders on a fixed grid, so the dots of every entry line up vertically.
+        let step = 0.5 * style.size;
+        let first = ((last_end + 0.6 * style.size) / step).ceil() as i32;
+        let last = ((self.width - number_w + 0.5 * style.size) / step).floor() as i32;
+        for k in first..=last {
+            items.push(Item::Dot {
+                x: k as f32 * step,
+                y: leader_y - 0.1 * style.size,
+                radius: 0.055 * style.size,
+                color: t.toc_entry.color,
+            });
+        }
         items.push(Item::Link {
             x: 0.0,
             y: 0.0,
