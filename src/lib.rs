@@ -19,7 +19,7 @@ pub mod text;
 pub mod theme;
 pub mod timestamp;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use assets::fonts::{FontBook, FontSources};
 use diagnostics::{Diagnostic, Diagnostics, Error};
@@ -87,7 +87,6 @@ pub struct Report {
 
 /// Everything that happens before writing, shared by `build` and `check`.
 struct Prepared {
-    config: config::Config,
     document: Document,
     images: assets::images::ImageSet,
     book: FontBook,
@@ -137,7 +136,6 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
         return Err(Error::Input(diags.into_vec()));
     }
     Ok(Prepared {
-        config,
         document,
         images,
         book,
@@ -205,7 +203,6 @@ pub fn build(opts: &Options) -> Result<Report, Error> {
         files.push((opts.out_dir.join("bulletin.epub"), bytes));
     }
     output::write_all_atomically(&files)?;
-    let _ = &p.config;
     Ok(Report {
         written: files.into_iter().map(|(path, _)| path).collect(),
         pages: p.laid.as_ref().map_or(0, |l| l.pages.pages.len()),
@@ -255,9 +252,4 @@ fn write_epub(p: &Prepared, stamp: Option<i64>) -> Result<Vec<u8>, Error> {
         modified_unix: stamp.unwrap_or(0),
     };
     epub::write_epub(&p.document, &p.images, &fonts, &opts)
-}
-
-/// The content folder `folio build` uses when none is given.
-pub fn default_content_dir() -> &'static Path {
-    Path::new("content")
 }
