@@ -47,9 +47,20 @@ pub struct ImageAsset {
     /// Same as `ImageRef::key`.
     pub key: String,
     pub format: ImageFormat,
+    /// Size as displayed, in pixels: after the EXIF orientation is applied.
     pub width: u32,
     pub height: u32,
+    /// EXIF orientation (1–8; 1 = as stored). Phone cameras store pictures sideways and
+    /// record how to turn them; a reader expects them upright.
+    pub orientation: u8,
     pub bytes: Arc<[u8]>,
+}
+
+impl ImageAsset {
+    /// Whether the stored pixels are turned a quarter (width and height swap on display).
+    pub fn is_transposed(&self) -> bool {
+        self.orientation >= 5
+    }
 }
 
 /// All images of a document, keyed by `ImageRef::key` (sorted, so iteration is deterministic).
@@ -128,6 +139,11 @@ pub fn probe(key: &str, bytes: Arc<[u8]>) -> Result<ImageAsset, Diagnostic> {
         Err(_) => return Err(corrupt("unknown file format".into())),
     };
     let reader = image::ImageReader::with_format(Cursor::new(&bytes[..]), to_image_format(format));
+    let orientation = if format == ImageFormat::Jpeg {
+        jpeg_orientation(&bytes).unwrap_or(1)
+    } else {
+        1
+    };
     let (width, height) = if format == ImageFormat::Jpeg {
         check_jpeg_stream(&bytes).map_err(|w| corrupt(w.into()))?;
         reader
@@ -140,11 +156,17 @@ pub fn probe(key: &str, bytes: Arc<[u8]>) -> Result<ImageAsset, Diagnostic> {
     if width == 0 || height == 0 {
         return Err(corrupt("it has no pixels".into()));
     }
+    let (width, height) = if orientation >= 5 {
+        (height, width)
+    } else {
+        (width, height)
+    };
     Ok(ImageAsset {
         key: key.to_owned(),
         format,
         width,
         height,
+        orientation,
         bytes,
     })
 }
@@ -156,6 +178,60 @@ fn to_image_format(f: ImageFormat) -> image::ImageFormat {
         ImageFormat::Gif => image::ImageFormat::Gif,
         ImageFormat::Webp => image::ImageFormat::WebP,
     }
+}
+
+/// The EXIF orientation tag (0x0112) of a JPEG, from its APP1 segment, if present and valid.
+fn jpeg_orientation(b: &[u8]) -> Option<u8> {
+    let mut i = 2;
+    while i + 4 <= b.len() && b[i] == 0xFF {
+        let marker = b[i + 1];
+        let len = u16::from_be_bytes([b[i + 2], b[i + 3]]) as usize;
+        if marker == 0xDA || len < 2 {
+            return None;
+        }
+        let segment = b.get(i + 4..i + 2 + len)?;
+        if marker == 0xE1 && segment.starts_with(b"Exif\0\0") {
+            return exif_orientation(&segment[6..]);
+        }
+        i += 2 + len;
+    }
+    None
+}
+
+/// Reads the orientation from a TIFF structure (the body of an Exif segment).
+fn exif_orientation(tiff: &[u8]) -> Option<u8> {
+    let little = match tiff.get(..2)? {
+        b"II" => true,
+        b"MM" => false,
+        _ => return None,
+    };
+    let u16_at = |at: usize| -> Option<u16> {
+        let s: [u8; 2] = tiff.get(at..at + 2)?.try_into().ok()?;
+        Some(if little {
+            u16::from_le_bytes(s)
+        } else {
+            u16::from_be_bytes(s)
+        })
+    };
+    let u32_at = |at: usize| -> Option<u32> {
+        let s: [u8; 4] = tiff.get(at..at + 4)?.try_into().ok()?;
+        Some(if little {
+            u32::from_le_bytes(s)
+        } else {
+            u32::from_be_bytes(s)
+        })
+    };
+    let ifd = u32_at(4)? as usize;
+    let count = u16_at(ifd)? as usize;
+    (0..count.min(512)).find_map(|n| {
+        let entry = ifd + 2 + 12 * n;
+        // Tag 0x0112, type SHORT: the value sits in the entry itself.
+        (u16_at(entry)? == 0x0112 && u16_at(entry + 2)? == 3)
+            .then(|| u16_at(entry + 8))
+            .flatten()
+            .and_then(|v| u8::try_from(v).ok())
+            .filter(|v| (1..=8).contains(v))
+    })
 }
 
 /// Walks the JPEG marker segments up to the scan and checks the file ends with EOI, which
@@ -196,4 +272,88 @@ fn check_jpeg_stream(b: &[u8]) -> Result<(), &'static str> {
         return Err("the file is truncated (no end-of-image marker)");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A real JPEG with an Exif APP1 segment carrying `orientation` spliced in after SOI.
+    fn jpeg_with_orientation(
+        width: u32,
+        height: u32,
+        orientation: u16,
+        big_endian: bool,
+    ) -> Vec<u8> {
+        let img = image::RgbImage::from_pixel(width, height, image::Rgb([200, 30, 30]));
+        let mut jpeg = Vec::new();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+            .unwrap();
+        let u16b = |v: u16| {
+            if big_endian {
+                v.to_be_bytes()
+            } else {
+                v.to_le_bytes()
+            }
+        };
+        let u32b = |v: u32| {
+            if big_endian {
+                v.to_be_bytes()
+            } else {
+                v.to_le_bytes()
+            }
+        };
+        let mut tiff = if big_endian {
+            b"MM".to_vec()
+        } else {
+            b"II".to_vec()
+        };
+        tiff.extend_from_slice(&u16b(42));
+        tiff.extend_from_slice(&u32b(8));
+        tiff.extend_from_slice(&u16b(1));
+        tiff.extend_from_slice(&u16b(0x0112));
+        tiff.extend_from_slice(&u16b(3));
+        tiff.extend_from_slice(&u32b(1));
+        tiff.extend_from_slice(&u16b(orientation));
+        tiff.extend_from_slice(&[0, 0]);
+        tiff.extend_from_slice(&u32b(0));
+        let mut app1 = b"Exif\0\0".to_vec();
+        app1.extend_from_slice(&tiff);
+        let mut out = jpeg[..2].to_vec();
+        out.extend_from_slice(&[0xFF, 0xE1]);
+        out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+        out.extend_from_slice(&app1);
+        out.extend_from_slice(&jpeg[2..]);
+        out
+    }
+
+    #[test]
+    fn exif_orientation_swaps_the_displayed_size() {
+        for big_endian in [false, true] {
+            let sideways = jpeg_with_orientation(40, 20, 6, big_endian);
+            let asset = probe("a.jpg", sideways.into()).unwrap();
+            assert_eq!((asset.orientation, asset.width, asset.height), (6, 20, 40));
+            assert!(asset.is_transposed());
+        }
+        let upside_down = probe("b.jpg", jpeg_with_orientation(40, 20, 3, false).into()).unwrap();
+        assert_eq!(
+            (
+                upside_down.orientation,
+                upside_down.width,
+                upside_down.height
+            ),
+            (3, 40, 20)
+        );
+        let nonsense = probe("c.jpg", jpeg_with_orientation(40, 20, 77, false).into()).unwrap();
+        assert_eq!(nonsense.orientation, 1);
+    }
+
+    #[test]
+    fn truncated_jpeg_is_refused() {
+        let whole = jpeg_with_orientation(40, 20, 1, false);
+        let cut = &whole[..whole.len() - 10];
+        let err = probe("d.jpg", cut.to_vec().into()).unwrap_err();
+        assert!(err.message.contains("truncated"), "{}", err.message);
+    }
 }

@@ -204,6 +204,8 @@ figure img {
   max-width: 100%;
   max-height: 90vh;
   height: auto;
+  /* Phone photos stored sideways carry an EXIF orientation; show them upright. */
+  image-orientation: from-image;
 }
 
 figcaption, .article-subtitle, .byline, .toc-byline, .book-subtitle, .book-issue,

@@ -95,9 +95,13 @@ pub fn write_pdf(
                                 image
                             }
                         };
-                        if let Some(sz) = Size::from_wh(*width, *height) {
+                        let orientation = images.get(key).map_or(1, |a| a.orientation);
+                        let (place, stored) = orient(orientation, *width, *height);
+                        if let Some(sz) = Size::from_wh(stored.0, stored.1) {
                             surface.push_transform(&Transform::from_translate(*x, *y));
+                            surface.push_transform(&place);
                             surface.draw_image(image, sz);
+                            surface.pop();
                             surface.pop();
                         }
                     }
@@ -184,6 +188,24 @@ pub fn write_pdf(
     document.set_outline(outline(&pages.outline));
     document.set_metadata(metadata(info));
     document.finish().map_err(|e| Error::Pdf(format!("{e:?}")))
+}
+
+/// How to paint a stored picture so that it shows upright in a `w` × `h` box: the
+/// transform, and the size to draw the stored pixels at. EXIF orientations 5–8 store the
+/// picture turned a quarter, so it is drawn at `h` × `w` and turned into place.
+fn orient(orientation: u8, w: f32, h: f32) -> (Transform, (f32, f32)) {
+    // Transform::from_row(sx, ky, kx, sy, tx, ty): x' = sx·x + kx·y + tx, y' = ky·x + sy·y + ty.
+    let m = |sx, ky, kx, sy, tx, ty| Transform::from_row(sx, ky, kx, sy, tx, ty);
+    match orientation {
+        2 => (m(-1.0, 0.0, 0.0, 1.0, w, 0.0), (w, h)),
+        3 => (m(-1.0, 0.0, 0.0, -1.0, w, h), (w, h)),
+        4 => (m(1.0, 0.0, 0.0, -1.0, 0.0, h), (w, h)),
+        5 => (m(0.0, 1.0, 1.0, 0.0, 0.0, 0.0), (h, w)),
+        6 => (m(0.0, 1.0, -1.0, 0.0, w, 0.0), (h, w)),
+        7 => (m(0.0, -1.0, -1.0, 0.0, w, h), (h, w)),
+        8 => (m(0.0, -1.0, 1.0, 0.0, 0.0, h), (h, w)),
+        _ => (Transform::identity(), (w, h)),
+    }
 }
 
 /// A circle from four cubic Béziers (the usual 0.5523 handle length).
@@ -309,4 +331,40 @@ fn metadata(info: &PdfInfo) -> Metadata {
         );
     }
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::orient;
+
+    /// Where the stored picture's corners land, (top-left, top-right, bottom-left).
+    fn corners(o: u8, w: f32, h: f32) -> [(f32, f32); 3] {
+        let (t, (sw, sh)) = orient(o, w, h);
+        let map = |x: f32, y: f32| {
+            let r = |v: f32| (v * 100.0).round() / 100.0;
+            (
+                r(t.sx() * x + t.kx() * y + t.tx()),
+                r(t.ky() * x + t.sy() * y + t.ty()),
+            )
+        };
+        [map(0.0, 0.0), map(sw, 0.0), map(0.0, sh)]
+    }
+
+    #[test]
+    fn exif_orientations_put_the_picture_upright_inside_its_box() {
+        let (w, h) = (30.0, 20.0);
+        // EXIF 6: the stored top-left is shown at the top-right (turn 90° clockwise).
+        assert_eq!(corners(6, w, h), [(w, 0.0), (w, h), (0.0, 0.0)]);
+        // EXIF 8: stored top-left shown bottom-left (turn 90° counter-clockwise).
+        assert_eq!(corners(8, w, h), [(0.0, h), (0.0, 0.0), (w, h)]);
+        assert_eq!(corners(3, w, h), [(w, h), (0.0, h), (w, 0.0)]);
+        for o in 1..=8 {
+            for (x, y) in corners(o, w, h) {
+                assert!(
+                    (0.0..=w).contains(&x) && (0.0..=h).contains(&y),
+                    "EXIF {o} leaves the box"
+                );
+            }
+        }
+    }
 }
