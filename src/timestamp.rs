@@ -73,6 +73,30 @@ pub fn iso8601(unix: i64) -> Option<String> {
         .then(|| format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z"))
 }
 
+/// A `YYYY-MM-DD` date as readers write it: `2023年8月30日` in Chinese (the Han–Latin glue
+/// spaces the digits), `30 August 2023` otherwise. Anything else is shown as written.
+pub fn display_date(iso: &str, cjk: bool) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    match crate::timestamp::parse_date(iso) {
+        Some((y, m, d)) if cjk => format!("{y}年{m}月{d}日"),
+        Some((y, m, d)) => format!("{d} {} {y}", MONTHS[(m - 1) as usize]),
+        None => iso.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +114,13 @@ mod tests {
         assert_eq!(iso8601(i64::MIN), None);
         assert!(parse_date("2024-02-29").is_some() && parse_date("2023-02-29").is_none());
         assert!(parse_date("2023-04-31").is_none() && parse_date("２０２３-09-01").is_none());
+    }
+
+    #[test]
+    fn dates_read_naturally() {
+        assert_eq!(display_date("2023-08-30", true), "2023年8月30日");
+        assert_eq!(display_date("2023-08-30", false), "30 August 2023");
+        assert_eq!(display_date("autumn 2023", true), "autumn 2023");
         for t in [951_782_400i64, 1_709_164_800, -86_400] {
             let (y, m, d, ..) = civil(t);
             assert_eq!(from_date(&format!("{y:04}-{m:02}-{d:02}")), Some(t));

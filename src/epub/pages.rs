@@ -42,7 +42,10 @@ pub(crate) fn contents_page(doc: &Document, plan: &BookPlan<'_>, usage: &mut Cha
     let issue_line: Vec<String> = labels
         .issue(meta.volume, meta.issue)
         .into_iter()
-        .chain(non_blank(meta.date.as_deref()).map(str::to_owned))
+        .chain(
+            non_blank(meta.date.as_deref())
+                .map(|d| crate::timestamp::display_date(d, meta.lang.is_cjk())),
+        )
         .collect();
     if !issue_line.is_empty() {
         p.element("p", "book-issue", TextStyle::SANS, &issue_line.join(" · "));
@@ -89,9 +92,11 @@ pub(crate) fn contents_page(doc: &Document, plan: &BookPlan<'_>, usage: &mut Cha
             p.raw("\">");
             p.span("toc-title", TextStyle::BODY, &planned.label);
             p.raw("</a>");
-            let byline: Vec<&str> = [article.author.as_deref(), article.date.as_deref()]
+            let date = non_blank(article.date.as_deref())
+                .map(|d| crate::timestamp::display_date(d, article.lang.is_cjk()));
+            let byline: Vec<&str> = [non_blank(article.author.as_deref()), date.as_deref()]
                 .into_iter()
-                .filter_map(non_blank)
+                .flatten()
                 .collect();
             if !byline.is_empty() {
                 p.raw(" ");

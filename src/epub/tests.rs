@@ -540,7 +540,7 @@ fn fonts_are_subset_and_still_map_the_text() {
             "sans-400",
             "Folio Sans",
             false,
-            "新闻中心·2023-08-31凝心聚力改革攻坚会议现场",
+            "新闻中心·2023年8月31日凝心聚力改革攻坚会议现场",
         ),
         (
             "mono-400",

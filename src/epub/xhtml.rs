@@ -143,7 +143,7 @@ impl ArticleWriter<'_, '_> {
                         w.raw("<time datetime=\"");
                         w.attr(date);
                         w.raw("\">");
-                        w.text(date);
+                        w.text(&crate::timestamp::display_date(date, article.lang.is_cjk()));
                         w.raw("</time>");
                     } else {
                         w.text(date);

@@ -94,7 +94,7 @@ impl<'a> ArticleLayout<'a> {
         let date = article
             .date
             .as_deref()
-            .map(|d| super::display_date(d, article.lang.is_cjk()));
+            .map(|d| crate::timestamp::display_date(d, article.lang.is_cjk()));
         let byline: Vec<&str> = [date.as_deref(), article.author.as_deref()]
             .into_iter()
             .flatten()

@@ -241,30 +241,6 @@ fn running_furniture(
     }
 }
 
-/// A `YYYY-MM-DD` date as readers write it: `2023年8月30日` in Chinese (the Han–Latin glue
-/// spaces the digits), `30 August 2023` otherwise. Anything else is shown as written.
-pub fn display_date(iso: &str, cjk: bool) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    match crate::timestamp::parse_date(iso) {
-        Some((y, m, d)) if cjk => format!("{y}年{m}月{d}日"),
-        Some((y, m, d)) => format!("{d} {} {y}", MONTHS[(m - 1) as usize]),
-        None => iso.to_owned(),
-    }
-}
-
 fn running_left(doc: &Document) -> String {
     let m = &doc.meta;
     match (m.volume, m.issue) {
@@ -345,7 +321,7 @@ impl FrontLayout<'_> {
             _ => {}
         }
         if let Some(d) = &m.date {
-            info.push(display_date(d, cjk));
+            info.push(crate::timestamp::display_date(d, cjk));
         }
         if let Some(p) = &m.publisher {
             info.push(p.clone());
@@ -499,17 +475,5 @@ impl FrontLayout<'_> {
             float: false,
             repeat: None,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::display_date;
-
-    #[test]
-    fn dates_read_naturally() {
-        assert_eq!(display_date("2023-08-30", true), "2023年8月30日");
-        assert_eq!(display_date("2023-08-30", false), "30 August 2023");
-        assert_eq!(display_date("autumn 2023", true), "autumn 2023");
     }
 }
