@@ -308,7 +308,19 @@ impl FrontLayout<'_> {
         let m = &doc.meta;
         let cjk = m.lang.is_cjk();
         let mut out = Vec::new();
-        out.extend(self.block(&m.title, &t.masthead_title, Align::Center, 0.0));
+        // A masthead is one line: on a narrow page the title shrinks (to 60 % at most)
+        // rather than leaving a character alone on a second line.
+        let mut title_style = t.masthead_title.clone();
+        let natural = paragraph::measure(
+            &StyledText::plain(&m.title, &title_style),
+            self.lang,
+            self.book,
+        )
+        .0;
+        if natural > self.width {
+            title_style.size *= (self.width / natural).max(0.6) * 0.999;
+        }
+        out.extend(self.block(&m.title, &title_style, Align::Center, 0.0));
         if let Some(sub) = &m.subtitle {
             out.extend(self.block(sub, &t.masthead_subtitle, Align::Center, 0.4 * t.body.size));
         }
