@@ -2,22 +2,11 @@
 
 mod support;
 
-use std::path::PathBuf;
-
 use support::*;
 
 #[test]
 fn epubcheck_reports_nothing() {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sample-epub");
-    let _ = std::fs::remove_dir_all(&dir);
-    folio_ok(&[
-        "build",
-        "content",
-        "-o",
-        dir.to_str().unwrap(),
-        "--format",
-        "epub",
-    ]);
+    let dir = build_sample("sample-epub", "epub");
     let epub = dir.join("bulletin.epub");
     assert!(
         !dir.join("bulletin.pdf").exists(),

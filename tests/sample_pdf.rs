@@ -9,19 +9,7 @@ use support::*;
 
 fn sample() -> &'static PathBuf {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
-    OUT.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sample-pdf");
-        let _ = std::fs::remove_dir_all(&dir);
-        folio_ok(&[
-            "build",
-            "content",
-            "-o",
-            dir.to_str().unwrap(),
-            "--format",
-            "pdf",
-        ]);
-        dir.join("bulletin.pdf")
-    })
+    OUT.get_or_init(|| build_sample("sample-pdf", "pdf").join("bulletin.pdf"))
 }
 
 fn text(pdf: &Path) -> String {

@@ -463,19 +463,7 @@ impl Converter<'_, '_, '_> {
 
     /// Skips a construct we do not model, up to its matching end.
     fn skip_container(&mut self) {
-        let mut depth = 1usize;
-        for (event, _) in self.events.by_ref() {
-            match event {
-                Event::Start(_) => depth += 1,
-                Event::End(_) => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return;
-                    }
-                }
-                _ => {}
-            }
-        }
+        self.container_text();
     }
 
     /// A paragraph, cut at its images: text before and after become paragraphs (unless

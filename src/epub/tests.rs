@@ -335,20 +335,25 @@ fn parse_xml(text: &str) -> Result<roxmltree::Document<'_>, roxmltree::Error> {
     roxmltree::Document::parse_with_options(text, options)
 }
 
+/// The hand-built sample book, written with the bundled fonts.
+fn sample_epub() -> Vec<u8> {
+    let fonts = Fonts::bundled();
+    write_epub(
+        &sample_document(),
+        &sample_images(),
+        &fonts.list(),
+        &OPTIONS,
+    )
+    .expect("epub")
+}
+
 fn as_str(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).expect("utf-8")
 }
 
 #[test]
 fn archive_layout_and_package() {
-    let fonts = Fonts::bundled();
-    let epub = write_epub(
-        &sample_document(),
-        &sample_images(),
-        &fonts.list(),
-        &OPTIONS,
-    )
-    .expect("epub");
+    let epub = sample_epub();
     let entries = unzip(&epub);
     assert_eq!(entries[0].0, "mimetype");
     assert!(entries[0].1, "mimetype must be stored");
@@ -402,14 +407,7 @@ fn archive_layout_and_package() {
 /// Every XML file parses, every internal link and image points at something that exists.
 #[test]
 fn xml_is_well_formed_and_links_resolve() {
-    let fonts = Fonts::bundled();
-    let epub = write_epub(
-        &sample_document(),
-        &sample_images(),
-        &fonts.list(),
-        &OPTIONS,
-    )
-    .expect("epub");
+    let epub = sample_epub();
     let files = files(&epub);
     let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut links: Vec<(String, String)> = Vec::new();
@@ -694,14 +692,7 @@ fn epubcheck_jar() -> String {
 #[test]
 fn epubcheck_accepts_the_edge_case_book() {
     let jar = epubcheck_jar();
-    let fonts = Fonts::bundled();
-    let epub = write_epub(
-        &sample_document(),
-        &sample_images(),
-        &fonts.list(),
-        &OPTIONS,
-    )
-    .expect("epub");
+    let epub = sample_epub();
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("edge-cases.epub");
     std::fs::write(&out, &epub).expect("write");

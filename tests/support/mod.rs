@@ -30,6 +30,22 @@ pub fn folio_ok(args: &[&str]) -> Output {
     out
 }
 
+/// Builds the bundled sample in one format into a fresh folder under the test temp dir
+/// and returns that folder.
+pub fn build_sample(folder: &str, format: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(folder);
+    let _ = std::fs::remove_dir_all(&dir);
+    folio_ok(&[
+        "build",
+        "content",
+        "-o",
+        dir.to_str().unwrap(),
+        "--format",
+        format,
+    ]);
+    dir
+}
+
 /// Runs an external tool, failing the test with a clear message if it is missing.
 pub fn tool(program: &str, args: &[&str]) -> Output {
     Command::new(program)
