@@ -6,6 +6,7 @@
 //! Markdown and never see each other. [`build`] and [`check`] run it; the CLI in `main.rs`
 //! only parses arguments and prints what these return.
 
+mod a11y;
 pub mod assets;
 pub mod config;
 pub mod content;
@@ -59,6 +60,8 @@ pub struct Options {
     pub strict: bool,
     /// `SOURCE_DATE_EPOCH`: the time written into the outputs.
     pub source_date_epoch: Option<i64>,
+    /// Claim PDF/UA-1 in the PDF; refuse to write it if the claim would be false.
+    pub pdfua: bool,
 }
 
 impl Options {
@@ -72,6 +75,7 @@ impl Options {
             system_fonts: true,
             strict: false,
             source_date_epoch: None,
+            pdfua: false,
         }
     }
 }
@@ -101,6 +105,7 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
     let document = loaded.document;
     let config = loaded.config;
 
+    a11y::report_missing_alt(&document, opts.strict || opts.pdfua, &mut diags);
     let (images, image_problems) = assets::images::load_images(&document);
     diags.extend(image_problems);
     if diags.has_errors() {
