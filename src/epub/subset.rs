@@ -1,22 +1,48 @@
 //! Cutting each embedded font down to the characters the book shows.
 //!
 //! The bundled Noto SC faces are 3–4 MB each; a bulletin uses a thousand or two of their
-//! ten thousand characters. `allsorts` keeps `cmap` (reading systems need it to map text
-//! to glyphs; PDF-oriented subsetters drop it) and pulls in the components of composite
-//! glyphs. OpenType layout tables (`GSUB`/`GPOS`) are not kept: allsorts cannot subset
-//! them, and horizontal CJK and Latin text reads fine without them.
+//! ten thousand characters. fontations' port of HarfBuzz's subsetter (klippa) keeps `cmap`
+//! (reading systems need it to map text to glyphs; PDF-oriented subsetters drop it) and
+//! subsets the OpenType layout tables (`GSUB`, `GPOS`, `GDEF`) with them, so kerning,
+//! `locl` and vertical forms survive; the glyphs those features reach are kept too.
+//! Hinting is dropped: e-book readers scale text freely and it would only add bytes.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use allsorts::binary::read::ReadScope;
-use allsorts::font_data::FontData;
-use allsorts::subset::{CmapTarget, SubsetProfile, subset};
+use fontcull_klippa::{DEFAULT_LAYOUT_FEATURES, Plan, SubsetFlags, subset_font};
+use fontcull_write_fonts::read::FontRef;
+use fontcull_write_fonts::read::collections::IntSet;
+use fontcull_write_fonts::types::{GlyphId, NameId, Tag};
 use rayon::prelude::*;
 
 use crate::diagnostics::Error;
 
 use super::fonts::{FaceKey, FontSet, LoadedFace};
 use super::usage::Family;
+
+/// HarfBuzz's default features that adjust vertical positions: without `vmtx` (see
+/// [`DROP_TABLES`]) they have nothing to adjust. The `vert`/`vrt2` substitutions stay.
+const VERTICAL_POSITIONING: [[u8; 4]; 5] = [*b"valt", *b"vkrn", *b"vpal", *b"vhal", *b"vchw"];
+
+/// `chws` (contextual half-width spacing) is left out too: Noto Serif SC implements it with
+/// a chaining contextual lookup that klippa 0.1 writes unreadably, which would cost the
+/// face its whole GPOS (see [`gpos_is_readable`]); without it reading systems simply do
+/// not trim adjacent full-width punctuation, as before.
+///
+/// Code is shown as typed: no programming ligatures (`->` as an arrow) in the mono face.
+/// Leaving them out also keeps the ~50 ligature glyphs JetBrains Mono's `calt` reaches out
+/// of the book.
+const LIGATURES: [[u8; 4]; 3] = [*b"calt", *b"liga", *b"clig"];
+
+/// Tables a reflowable book does not need: hinting, Apple and Graphite layout (reading
+/// systems shape with GSUB/GPOS), bitmaps and signatures. Vertical metrics (`vhea`,
+/// `vmtx`) go too: the book is set horizontally, and klippa 0.1 copies `vmtx` whole (about
+/// 40 KB per Noto face) instead of subsetting it. `GSUB`'s `vert` forms stay.
+const DROP_TABLES: &[&[u8; 4]] = &[
+    b"morx", b"mort", b"kerx", b"JSTF", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"SVG ", b"PCLT",
+    b"LTSH", b"feat", b"Glat", b"Gloc", b"Silf", b"Sill", b"fpgm", b"prep", b"cvt ", b"gasp",
+    b"cvar", b"hdmx", b"VDMX", b"vhea", b"vmtx", b"VORG", b"STAT",
+];
 
 /// A subset font ready to go into the book.
 #[derive(Debug, Clone)]
@@ -58,29 +84,56 @@ pub(crate) fn subset_face(
     chars: &BTreeSet<char>,
 ) -> Result<EmbeddedFont, Error> {
     let fail = |why: String| Error::Epub(format!("cannot subset font {}: {why}", face.describe()));
-    // Glyph 0 (.notdef) must come first; a sorted set gives that and no duplicates.
-    let mut glyphs: BTreeSet<u16> = BTreeSet::from([0]);
-    glyphs.extend(
-        chars
+    let font = FontRef::new(face.data).map_err(|e| fail(e.to_string()))?;
+    let mut unicodes = IntSet::<u32>::empty();
+    unicodes.extend(chars.iter().map(|&c| u32::from(c)));
+    let mut drop = IntSet::<Tag>::empty();
+    drop.extend(DROP_TABLES.iter().map(|t| Tag::new(t)));
+    let mut features = IntSet::<Tag>::empty();
+    features.extend(
+        DEFAULT_LAYOUT_FEATURES
             .iter()
-            .filter_map(|&c| face.face.glyph_index(c))
-            .map(|g| g.0),
+            .copied()
+            .filter(|t| !VERTICAL_POSITIONING.contains(&t.to_be_bytes()))
+            .filter(|t| t.to_be_bytes() != *b"chws")
+            .filter(|t| face.family != Family::Mono || !LIGATURES.contains(&t.to_be_bytes())),
     );
-    let glyphs: Vec<u16> = glyphs.into_iter().collect();
-
-    let font_data = ReadScope::new(face.data)
-        .read::<FontData<'_>>()
-        .map_err(|e| fail(e.to_string()))?;
-    let provider = font_data
-        .table_provider(0)
-        .map_err(|e| fail(e.to_string()))?;
-    let bytes = subset(
-        &provider,
-        &glyphs,
-        &SubsetProfile::Minimal,
-        CmapTarget::Unicode,
-    )
-    .map_err(|e| fail(e.to_string()))?;
+    // Family, style and version names, in English: what a reading system shows.
+    let mut name_ids = IntSet::<NameId>::empty();
+    name_ids.insert_range(NameId::from(0)..=NameId::from(6));
+    let mut name_languages = IntSet::<u16>::empty();
+    name_languages.insert(0x0409);
+    let plan = Plan::new(
+        &IntSet::<GlyphId>::empty(),
+        &unicodes,
+        &font,
+        SubsetFlags::SUBSET_FLAGS_NO_HINTING,
+        &drop,
+        &IntSet::all(),
+        &features,
+        &name_ids,
+        &name_languages,
+    );
+    let mut bytes = subset_font(&font, &plan).map_err(|e| fail(e.to_string()))?;
+    if !gpos_is_readable(&bytes) {
+        // klippa 0.1 does not yet subset GPOS extension lookups (Noto SC wraps its
+        // chaining lookups in them) and can write a GPOS no reader accepts; a browser's
+        // font sanitiser would then reject the whole font. Without GPOS the face keeps its
+        // glyphs, cmap and GSUB and loses only kerning.
+        drop.insert(Tag::new(b"GPOS"));
+        let plan = Plan::new(
+            &IntSet::<GlyphId>::empty(),
+            &unicodes,
+            &font,
+            SubsetFlags::SUBSET_FLAGS_NO_HINTING,
+            &drop,
+            &IntSet::all(),
+            &features,
+            &name_ids,
+            &name_languages,
+        );
+        bytes = subset_font(&font, &plan).map_err(|e| fail(e.to_string()))?;
+    }
 
     verify(&bytes, chars).map_err(fail)?;
     let (extension, media_type) = if bytes.starts_with(b"OTTO") {
@@ -101,7 +154,37 @@ pub(crate) fn subset_face(
     })
 }
 
-/// Parses the subset font independently of allsorts and checks that every character still
+/// Whether every GPOS lookup and subtable of `bytes` can be read back.
+fn gpos_is_readable(bytes: &[u8]) -> bool {
+    use fontcull_write_fonts::read::TableProvider;
+    use fontcull_write_fonts::read::tables::gpos::PositionSubtables as P;
+    let Ok(font) = FontRef::new(bytes) else {
+        return false;
+    };
+    let Ok(gpos) = font.gpos() else {
+        return true; // no GPOS at all
+    };
+    let Ok(lookups) = gpos.lookup_list() else {
+        return false;
+    };
+    lookups.lookups().iter().all(|lookup| {
+        let Ok(subtables) = lookup.and_then(|l| l.subtables()) else {
+            return false;
+        };
+        match subtables {
+            P::Single(t) => t.iter().all(|s| s.is_ok()),
+            P::Pair(t) => t.iter().all(|s| s.is_ok()),
+            P::Cursive(t) => t.iter().all(|s| s.is_ok()),
+            P::MarkToBase(t) => t.iter().all(|s| s.is_ok()),
+            P::MarkToLig(t) => t.iter().all(|s| s.is_ok()),
+            P::MarkToMark(t) => t.iter().all(|s| s.is_ok()),
+            P::Contextual(t) => t.iter().all(|s| s.is_ok()),
+            P::ChainContextual(t) => t.iter().all(|s| s.is_ok()),
+        }
+    })
+}
+
+/// Parses the subset font independently of the subsetter and checks that every character still
 /// maps to a glyph other than `.notdef`.
 fn verify(bytes: &[u8], chars: &BTreeSet<char>) -> Result<(), String> {
     let face = ttf_parser::Face::parse(bytes, 0)
