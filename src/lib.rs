@@ -96,6 +96,8 @@ struct Prepared {
     book: FontBook,
     laid: Option<layout::Laid>,
     diags: Diagnostics,
+    /// `--pdfua`: claim PDF/UA-1 in the PDF.
+    pdfua: bool,
 }
 
 fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
@@ -146,6 +148,7 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
         book,
         laid,
         diags,
+        pdfua: opts.pdfua,
     })
 }
 
@@ -229,6 +232,7 @@ fn write_pdf(p: &Prepared, laid: &layout::Laid, stamp: Option<i64>) -> Result<Ve
         lang: m.lang.as_str().to_owned(),
         keywords: Vec::new(),
         created_unix: stamp,
+        pdfua: p.pdfua,
     };
     pdf::write_pdf(&laid.pages, &p.book, &p.images, &info)
 }
