@@ -281,3 +281,26 @@ fn pdfua_is_claimed_only_when_valid() {
     );
     assert!(out.status.success(), "{}", stdout(&out));
 }
+
+/// A 33-article bulletin with every kind of block (lists, nested quotes, a table, code,
+/// notes, links, a picture) passes krilla's PDF/UA-1 validation too.
+#[test]
+fn a_large_mixed_bulletin_passes_pdfua() {
+    let content = large_bulletin("a11y-pdfua-large", 8);
+    let out = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("a11y-pdfua-large-out");
+    let _ = std::fs::remove_dir_all(&out);
+    folio_ok(&[
+        "build",
+        content.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "pdf",
+        "--pdfua",
+    ]);
+    let (_, tree) = structure(&out.join("bulletin.pdf"));
+    assert_eq!(tree.iter().filter(|e| e.kind == "Sect").count(), 33);
+    for kind in ["Code", "BlockQuote", "TH", "Note", "Link", "Figure"] {
+        assert!(tree.iter().any(|e| e.kind == kind), "no {kind}");
+    }
+}

@@ -73,8 +73,22 @@ pub fn write_pdf(
         // Which element each item belongs to; elements are created in span order (reading
         // order: a list item's label before its body).
         let mut element_of: Vec<Option<usize>> = vec![None; page.items.len()];
+        let mut lang_of: Vec<&str> = vec![info.lang.as_str(); page.items.len()];
         for span in &page.tags {
             let element = tree.declare(&span.path);
+            let lang = span
+                .path
+                .iter()
+                .rev()
+                .find_map(|n| n.lang.as_deref())
+                .unwrap_or(info.lang.as_str());
+            for slot in lang_of
+                .iter_mut()
+                .take(span.items.end)
+                .skip(span.items.start)
+            {
+                *slot = lang;
+            }
             for slot in element_of
                 .iter_mut()
                 .take(span.items.end)
@@ -95,7 +109,10 @@ pub fn write_pdf(
             for (item_index, item) in page.items.iter().enumerate() {
                 let element = element_of[item_index].filter(|&e| !tree.is_repeat(e, page_index));
                 let content = match (item, element) {
-                    (Item::Text(_), Some(_)) => ContentTag::Span(SpanTag::empty()),
+                    (Item::Text(run), Some(_)) => ContentTag::Span(
+                        SpanTag::empty()
+                            .with_lang(tagging::run_lang(&run.text, lang_of[item_index])),
+                    ),
                     (Item::Image { .. }, Some(_)) => ContentTag::Other,
                     // Running heads above the middle, folios below.
                     (Item::Text(run), None) => {

@@ -121,6 +121,22 @@ impl TreeBuilder {
     }
 }
 
+/// The language of a run of text when it differs from `context` (its article's or the
+/// bulletin's): English words set inside Chinese text, Chinese inside English.
+pub(crate) fn run_lang<'a>(text: &str, context: &'a str) -> Option<&'a str> {
+    use crate::text::script::is_cjk_letter;
+    let cjk = text.chars().filter(|&c| is_cjk_letter(c)).count();
+    let latin = text.chars().filter(char::is_ascii_alphabetic).count();
+    let context_cjk = crate::model::Lang(context.to_owned()).is_cjk();
+    if context_cjk && cjk == 0 && latin >= 2 {
+        Some("en")
+    } else if !context_cjk && cjk > latin {
+        Some("zh")
+    } else {
+        None
+    }
+}
+
 fn kind(role: &Role) -> TagKind {
     match role {
         Role::Sect => Tag::Section.into(),
@@ -150,5 +166,19 @@ fn kind(role: &Role) -> TagKind {
         Role::Note => Tag::Note.into(),
         Role::TOC => Tag::TOC.into(),
         Role::TOCI => Tag::TOCI.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::run_lang;
+
+    #[test]
+    fn runs_in_another_language_are_marked() {
+        assert_eq!(run_lang("GPU Room", "zh-CN"), Some("en"));
+        assert_eq!(run_lang("图书馆 B1", "zh-CN"), None);
+        assert_eq!(run_lang("2023", "zh-CN"), None);
+        assert_eq!(run_lang("良乡校区图书馆", "en"), Some("zh"));
+        assert_eq!(run_lang("Library", "en"), None);
     }
 }
