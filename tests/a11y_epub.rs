@@ -271,8 +271,28 @@ fn fonts_keep_layout_tables_and_cover_the_text() {
     for (name, face) in &faces {
         let tables = face.tables();
         assert!(tables.gsub.is_some(), "{name} lost GSUB");
-        if name.contains("sans") {
-            assert!(tables.gpos.is_some(), "{name} lost GPOS");
+        let gpos = tables.gpos.unwrap_or_else(|| panic!("{name} lost GPOS"));
+        // Every lookup reads back as a real positioning lookup (a mislabelled extension
+        // lookup would make browsers reject the font).
+        for lookup in gpos.lookups {
+            assert!(!lookup.subtables.is_empty(), "{name}: an empty GPOS lookup");
+            for i in 0..lookup.subtables.len() {
+                assert!(
+                    lookup
+                        .subtables
+                        .get::<ttf_parser::gpos::PositioningSubtable>(i)
+                        .is_some(),
+                    "{name}: GPOS subtable {i} does not parse"
+                );
+            }
+        }
+        if !name.contains("mono") {
+            assert!(
+                gpos.features
+                    .into_iter()
+                    .any(|f| f.tag == ttf_parser::Tag::from_bytes(b"kern")),
+                "{name}: no kern feature"
+            );
         }
     }
     for c in text.chars().filter(|c| !c.is_whitespace()) {

@@ -24,11 +24,6 @@ use super::usage::Family;
 /// [`DROP_TABLES`]) they have nothing to adjust. The `vert`/`vrt2` substitutions stay.
 const VERTICAL_POSITIONING: [[u8; 4]; 5] = [*b"valt", *b"vkrn", *b"vpal", *b"vhal", *b"vchw"];
 
-/// `chws` (contextual half-width spacing) is left out too: Noto Serif SC implements it with
-/// a chaining contextual lookup that klippa 0.1 writes unreadably, which would cost the
-/// face its whole GPOS (see [`gpos_is_readable`]); without it reading systems simply do
-/// not trim adjacent full-width punctuation, as before.
-///
 /// Code is shown as typed: no programming ligatures (`->` as an arrow) in the mono face.
 /// Leaving them out also keeps the ~50 ligature glyphs JetBrains Mono's `calt` reaches out
 /// of the book.
@@ -95,7 +90,6 @@ pub(crate) fn subset_face(
             .iter()
             .copied()
             .filter(|t| !VERTICAL_POSITIONING.contains(&t.to_be_bytes()))
-            .filter(|t| t.to_be_bytes() != *b"chws")
             .filter(|t| face.family != Family::Mono || !LIGATURES.contains(&t.to_be_bytes())),
     );
     // Family, style and version names, in English: what a reading system shows.
@@ -115,11 +109,16 @@ pub(crate) fn subset_face(
         &name_languages,
     );
     let mut bytes = subset_font(&font, &plan).map_err(|e| fail(e.to_string()))?;
+    if !gpos_is_readable(&bytes)
+        && let Some(repaired) = repair_extension_lookups(&bytes, &font)
+        && gpos_is_readable(&repaired)
+    {
+        bytes = repaired;
+    }
     if !gpos_is_readable(&bytes) {
-        // klippa 0.1 does not yet subset GPOS extension lookups (Noto SC wraps its
-        // chaining lookups in them) and can write a GPOS no reader accepts; a browser's
-        // font sanitiser would then reject the whole font. Without GPOS the face keeps its
-        // glyphs, cmap and GSUB and loses only kerning.
+        // A GPOS no reader accepts would make a browser's font sanitiser reject the whole
+        // font. Without GPOS the face keeps its glyphs, cmap and GSUB and loses only
+        // kerning.
         drop.insert(Tag::new(b"GPOS"));
         let plan = Plan::new(
             &IntSet::<GlyphId>::empty(),
@@ -152,6 +151,87 @@ pub(crate) fn subset_face(
         media_type,
         bytes,
     })
+}
+
+/// klippa 0.1 writes a GPOS extension lookup (type 9) with its subtables unwrapped but keeps
+/// type 9 in the lookup header. When every extension lookup of the original wraps the same
+/// lookup type (Noto SC: pair adjustment), that type is unambiguous and the header can be
+/// set to it. Returns the repaired font, or `None` if there was nothing safe to repair.
+fn repair_extension_lookups(bytes: &[u8], original: &FontRef<'_>) -> Option<Vec<u8>> {
+    use fontcull_write_fonts::FontBuilder;
+    use fontcull_write_fonts::read::TableProvider;
+    use fontcull_write_fonts::read::tables::gpos::PositionLookup;
+
+    let inner: BTreeSet<u16> = original
+        .gpos()
+        .ok()?
+        .lookup_list()
+        .ok()?
+        .lookups()
+        .iter()
+        .filter_map(Result::ok)
+        .filter_map(|l| match l {
+            PositionLookup::Extension(ext) => Some(
+                ext.subtables()
+                    .iter()
+                    .filter_map(Result::ok)
+                    .map(|s| {
+                        use fontcull_write_fonts::read::tables::gpos::ExtensionSubtable as E;
+                        match s {
+                            E::Single(_) => 1,
+                            E::Pair(_) => 2,
+                            E::Cursive(_) => 3,
+                            E::MarkToBase(_) => 4,
+                            E::MarkToLig(_) => 5,
+                            E::MarkToMark(_) => 6,
+                            E::Contextual(_) => 7,
+                            E::ChainContextual(_) => 8,
+                        }
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let [inner] = inner.into_iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let font = FontRef::new(bytes).ok()?;
+    let mut gpos = font.table_data(Tag::new(b"GPOS"))?.as_bytes().to_vec();
+    let u16_at = |d: &[u8], at: usize| -> Option<u16> {
+        Some(u16::from_be_bytes([*d.get(at)?, *d.get(at + 1)?]))
+    };
+    let list = usize::from(u16_at(&gpos, 8)?);
+    let count = usize::from(u16_at(&gpos, list)?);
+    let mut changed = false;
+    for i in 0..count {
+        let lookup = list + usize::from(u16_at(&gpos, list + 2 + 2 * i)?);
+        if u16_at(&gpos, lookup)? != 9 {
+            continue;
+        }
+        let subtables = usize::from(u16_at(&gpos, lookup + 4)?);
+        // A real extension subtable: format 1, then a lookup type 1–8.
+        let wrapped = (0..subtables).all(|j| {
+            u16_at(&gpos, lookup + 6 + 2 * j)
+                .map(|off| lookup + usize::from(off))
+                .and_then(|at| Some((u16_at(&gpos, at)?, u16_at(&gpos, at + 2)?)))
+                .is_some_and(|(format, kind)| format == 1 && (1..=8).contains(&kind))
+        });
+        if !wrapped {
+            gpos[lookup..lookup + 2].copy_from_slice(&inner.to_be_bytes());
+            changed = true;
+        }
+    }
+    if !changed {
+        return None;
+    }
+    Some(
+        FontBuilder::new()
+            .add_raw(Tag::new(b"GPOS"), gpos)
+            .copy_missing_tables(font)
+            .build(),
+    )
 }
 
 /// Whether every GPOS lookup and subtable of `bytes` can be read back.
