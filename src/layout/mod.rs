@@ -182,9 +182,12 @@ fn one_line(
     let fits = |s: &StyledText| paragraph::measure(s, lang, book).0 <= width;
     let mut styled = StyledText::plain(text, style);
     let count = text.chars().count();
-    if count > 1 && !fits(&styled) {
+    // No visible character is narrower than a quarter em, so at most this many can fit;
+    // longer texts are not measured whole (zero-width marks only make the cut earlier).
+    let most = ((width / (style.size * 0.25)).ceil() as usize).saturating_add(8);
+    if count > 1 && (count > most || !fits(&styled)) {
         // Invariant: `lo` characters fit (or lo == 1, the floor); `hi` characters do not.
-        let (mut lo, mut hi) = (1, count);
+        let (mut lo, mut hi) = (1, count.min(most + 1));
         while hi - lo > 1 {
             let mid = lo + (hi - lo) / 2;
             if fits(&shortened(mid)) {
