@@ -80,8 +80,7 @@ fn prepare_folder(dir: &Path) -> Result<(), Error> {
                 "the output folder {} is a file, not a folder",
                 dir.display()
             ),
-            help: "name a folder with -o (it is created if missing), or move the file away"
-                .into(),
+            help: "name a folder with -o (it is created if missing), or move the file away".into(),
         });
     }
     std::fs::create_dir_all(dir).map_err(|source| Error::Write {
@@ -191,7 +190,10 @@ fn keep_aside(path: &Path) -> std::io::Result<tempfile::TempPath> {
     let dir = folder_of(path);
     let mut attempt = 0u32;
     loop {
-        let aside = dir.join(format!("{TEMP_PREFIX}{}{TEMP_SUFFIX}", random_name(attempt)));
+        let aside = dir.join(format!(
+            "{TEMP_PREFIX}{}{TEMP_SUFFIX}",
+            random_name(attempt)
+        ));
         match std::fs::hard_link(path, &aside) {
             Ok(()) => return tempfile::TempPath::try_from_path(aside),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {}

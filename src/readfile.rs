@@ -61,12 +61,20 @@ impl Kind {
 #[derive(Debug)]
 pub enum Problem {
     /// A folder, a named pipe, a device…: reading it would fail, block or never end.
-    NotAFile { what: &'static str, kind: Kind },
+    NotAFile {
+        what: &'static str,
+        kind: Kind,
+    },
     /// Bigger than the cap for its kind (`size` is a lower bound when the file grew while
     /// being read).
-    TooLarge { size: u64, kind: Kind },
+    TooLarge {
+        size: u64,
+        kind: Kind,
+    },
     /// The first bytes show it is not this kind of file at all.
-    BadHeader { why: String },
+    BadHeader {
+        why: String,
+    },
     Io(std::io::Error),
 }
 
