@@ -244,13 +244,14 @@ impl FontBook {
         // fontdb's order follows directory listing; sort by path for a stable choice. Upright
         // faces nearest to regular weight come first: a fallback serves body text far more
         // often than bold headings, and a bold face in a regular line is a visible blotch.
-        let mut candidates: Vec<((u16, bool), PathBuf, u32, fontdb::ID)> = db
+        let mut candidates: Vec<((u16, bool, bool), PathBuf, u32, fontdb::ID)> = db
             .faces()
             .filter_map(|f| match &f.source {
                 fontdb::Source::File(p) | fontdb::Source::SharedFile(p, _) => {
                     let look = (
                         f.weight.0.abs_diff(fontdb::Weight::NORMAL.0),
                         f.style != fontdb::Style::Normal,
+                        f.stretch != fontdb::Stretch::Normal,
                     );
                     Some((look, p.clone(), f.index, f.id))
                 }
