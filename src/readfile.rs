@@ -118,14 +118,13 @@ impl Problem {
     }
 }
 
+/// Looks at a file's first bytes; `Err` says why it is not the expected kind of file.
+pub type HeaderCheck<'a> = dyn Fn(&[u8]) -> Result<(), String> + 'a;
+
 /// Reads `path` whole if it is a regular file no larger than `kind`'s cap. `header`, if
 /// given, sees the first bytes (up to 64) before anything more is read, so a 1 GB file with
 /// the wrong contents is refused after 64 bytes.
-pub fn read(
-    path: &Path,
-    kind: Kind,
-    header: Option<&dyn Fn(&[u8]) -> Result<(), String>>,
-) -> Result<Vec<u8>, Problem> {
+pub fn read(path: &Path, kind: Kind, header: Option<&HeaderCheck<'_>>) -> Result<Vec<u8>, Problem> {
     // `metadata` follows links: what matters is what a read would reach.
     let meta = std::fs::metadata(path).map_err(Problem::Io)?;
     check_type(&meta, kind)?;

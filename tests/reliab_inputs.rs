@@ -34,6 +34,8 @@ fn run(args: &[&str], env: &[(&str, &str)], deadline: Duration) -> Run {
         cmd.env(k, v);
     }
     let start = Instant::now();
+    // Reaped below with `wait4`, which also yields the child's own resource usage.
+    #[allow(clippy::zombie_processes)]
     let child = cmd.spawn().expect("run folio");
     let pid = child.id() as libc::pid_t;
     let mut status = 0;

@@ -244,7 +244,9 @@ impl FontBook {
         // fontdb's order follows directory listing; sort by path for a stable choice. Upright
         // faces nearest to regular weight come first: a fallback serves body text far more
         // often than bold headings, and a bold face in a regular line is a visible blotch.
-        let mut candidates: Vec<((u16, bool, bool), PathBuf, u32, fontdb::ID)> = db
+        // (distance from regular weight, slanted, narrowed or widened)
+        type Look = (u16, bool, bool);
+        let mut candidates: Vec<(Look, PathBuf, u32, fontdb::ID)> = db
             .faces()
             .filter_map(|f| match &f.source {
                 fontdb::Source::File(p) | fontdb::Source::SharedFile(p, _) => {
