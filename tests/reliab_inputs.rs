@@ -546,3 +546,18 @@ fn a_wrong_type_message_is_grammatical() {
     assert!(r.stderr.contains("not a string"), "{}", r.stderr);
     assert!(!r.stderr.contains("not a a"), "{}", r.stderr);
 }
+
+#[test]
+fn a_fifo_article_is_skipped_with_a_warning_not_silently() {
+    let (content, out) = mini("fifo-article");
+    mkfifo(&content.join("articles/b.md"));
+    let r = run(&["build", s(&content), "-o", s(&out)], &[], QUICK);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("warning: articles/b.md: skipping `b.md`: it is not an ordinary file"),
+        "{}",
+        r.stderr
+    );
+    assert!(out.join("bulletin.pdf").is_file());
+}
