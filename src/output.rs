@@ -292,6 +292,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn write_errors_name_the_output_not_the_temporary_file() {
+        // What tempfile reports for a read-only folder: the OS error plus the temporary name.
+        let source = std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "Permission denied (os error 13) at path \"/srv/out/.folio-Ab12Cd.part\"",
+        );
+        let e = Error::Write {
+            path: PathBuf::from("/srv/out/bulletin.pdf"),
+            source,
+        };
+        assert_eq!(
+            e.to_string(),
+            "cannot write /srv/out/bulletin.pdf: permission denied\n  help: choose an output \
+             folder you can write to with -o, or make this one writable"
+        );
+    }
+
+    #[test]
     fn temp_names() {
         assert!(is_temp_name(".folio-a1B2c3.part"));
         assert!(!is_temp_name(".folio-a1B2c.part"));
