@@ -49,7 +49,7 @@ pub fn article_path(i: u32) -> String {
 pub fn article_text(i: u32, extra: &str) -> String {
     let [p, q] = pictures_of(i);
     let up = "../".repeat(article_path(i).matches('/').count());
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         format!(
             "---\ntitle: \"Archive article {i}\"\ndate: 2023-{:02}-{:02}\nauthor: \"News Center\"\nlang: en\n---\n\n\
              On the morning of August {i}, the institute held its mid-year meeting; all school leaders attended.{extra}\n\n\
