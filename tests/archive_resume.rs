@@ -3,7 +3,7 @@
 
 mod archive_common;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use archive_common::*;
 
