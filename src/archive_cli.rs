@@ -75,7 +75,13 @@ pub(crate) fn run(args: &ArchiveArgs) -> ExitCode {
             }
         }
         Ok(Err(e)) => {
-            eprintln!("error: {e}");
+            // Input diagnostics carry their own "error:"/"warning:" labels.
+            if let folio::diagnostics::Error::Input(_) = &e {
+                eprintln!("{e}");
+            } else {
+                eprintln!("error: {e}");
+            }
+            eprintln!("folio archive: nothing was written");
             ExitCode::FAILURE
         }
         Err(_) => ExitCode::from(3),
