@@ -304,3 +304,29 @@ fn a_large_mixed_bulletin_passes_pdfua() {
         assert!(tree.iter().any(|e| e.kind == kind), "no {kind}");
     }
 }
+
+/// `--pdfua` with `--pdfa 2u`: one file carrying both claims, each checked by krilla.
+#[test]
+fn pdfua_and_pdfa_together() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("a11y-pdfua-pdfa");
+    let _ = std::fs::remove_dir_all(&dir);
+    folio_ok(&[
+        "build",
+        "content",
+        "-o",
+        dir.to_str().unwrap(),
+        "--format",
+        "pdf",
+        "--pdfua",
+        "--pdfa",
+        "2u",
+    ]);
+    let pdf = std::fs::read(dir.join("bulletin.pdf")).unwrap();
+    let find = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
+    assert!(find(b"<pdfuaid:part>1</pdfuaid:part>"), "no PDF/UA-1 claim");
+    assert!(find(b"<pdfaid:part>2</pdfaid:part>"), "no PDF/A-2 claim");
+    assert!(
+        find(b"<pdfaid:conformance>U</pdfaid:conformance>"),
+        "not PDF/A-2u"
+    );
+}

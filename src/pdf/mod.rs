@@ -42,6 +42,64 @@ pub struct PdfInfo {
     pub created_unix: Option<i64>,
     /// Claim PDF/UA-1: krilla validates the file and refuses to write a false claim.
     pub pdfua: bool,
+    /// The PDF/A conformance to claim (and have krilla check); `Off` claims nothing.
+    pub pdfa: PdfA,
+}
+
+/// A PDF/A conformance level. krilla's validator checks every requirement it can while
+/// writing, so folio fails with the list of violations rather than write a false claim.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PdfA {
+    #[default]
+    Off,
+    A2b,
+    A2u,
+    A3u,
+}
+
+impl PdfA {
+    /// The name used on the command line and in messages (`2u`, `off`).
+    pub fn parse(s: &str) -> Option<PdfA> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "off" | "none" => PdfA::Off,
+            "2b" => PdfA::A2b,
+            "2u" => PdfA::A2u,
+            "3u" => PdfA::A3u,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            PdfA::Off => "off",
+            PdfA::A2b => "PDF/A-2b",
+            PdfA::A2u => "PDF/A-2u",
+            PdfA::A3u => "PDF/A-3u",
+        }
+    }
+
+    fn archival(self) -> Option<krilla::configure::Archival> {
+        use krilla::configure::Archival;
+        Some(match self {
+            PdfA::Off => return None,
+            PdfA::A2b => Archival::A2_B,
+            PdfA::A2u => Archival::A2_U,
+            PdfA::A3u => Archival::A3_U,
+        })
+    }
+
+    fn configuration(self) -> krilla::configure::Configuration {
+        use krilla::configure::ConfigurationBuilder;
+        let Some(archival) = self.archival() else {
+            return Default::default();
+        };
+        ConfigurationBuilder::new()
+            .with_archival_validator(archival)
+            .finish()
+            // Each PDF/A level alone always has a valid version range.
+            .unwrap_or_default()
+    }
 }
 
 /// The horizontal shear of synthetic oblique text (about 12°).
@@ -56,11 +114,17 @@ pub fn write_pdf(
     let mut settings = krilla::SerializeSettings {
         // The structure tree comes from what layout tagged (see `tagging`).
         enable_tagging: true,
+        configuration: info.pdfa.configuration(),
         ..Default::default()
     };
     if info.pdfua {
-        settings.configuration = krilla::configure::ConfigurationBuilder::new()
-            .with_accessibility_validator(krilla::configure::Accessibility::UA1)
+        // PDF/UA-1 together with the PDF/A level asked for, if any: both claims in XMP.
+        let mut builder = krilla::configure::ConfigurationBuilder::new()
+            .with_accessibility_validator(krilla::configure::Accessibility::UA1);
+        if let Some(archival) = info.pdfa.archival() {
+            builder = builder.with_archival_validator(archival);
+        }
+        settings.configuration = builder
             .finish()
             .map_err(|e| Error::Pdf(format!("PDF/UA-1 cannot be configured: {e:?}")))?;
     }
@@ -143,11 +207,13 @@ pub fn write_pdf(
                                     Error::Pdf(format!("image `{key}` was not loaded"))
                                 })?;
                                 let data: krilla::Data = asset.bytes.to_vec().into();
+                                // PDF/A forbids asking viewers to smooth pictures.
+                                let smooth = info.pdfa == PdfA::Off;
                                 let image = match asset.format {
-                                    ImageFormat::Jpeg => Image::from_jpeg(data, true),
-                                    ImageFormat::Png => Image::from_png(data, true),
-                                    ImageFormat::Gif => Image::from_gif(data, true),
-                                    ImageFormat::Webp => Image::from_webp(data, true),
+                                    ImageFormat::Jpeg => Image::from_jpeg(data, smooth),
+                                    ImageFormat::Png => Image::from_png(data, smooth),
+                                    ImageFormat::Gif => Image::from_gif(data, smooth),
+                                    ImageFormat::Webp => Image::from_webp(data, smooth),
                                 }
                                 .map_err(|e| Error::Pdf(format!("image `{key}`: {e}")))?;
                                 decoded.insert(key.as_str(), image.clone());
@@ -269,14 +335,23 @@ pub fn write_pdf(
     document.set_outline(outline(&pages.outline));
     document.set_metadata(metadata(info));
     document.finish().map_err(|e| match e {
-        krilla::error::KrillaError::Validation(problems) => {
-            let causes: Vec<String> = problems.iter().map(|(p, _)| format!("{p:?}")).collect();
+        krilla::error::KrillaError::Validation(errors) => {
+            let list: Vec<String> = errors.iter().map(|(e, _)| format!("{e:?}")).collect();
+            let claims: Vec<&str> = [
+                (info.pdfa != PdfA::Off).then(|| info.pdfa.name()),
+                info.pdfua.then_some("PDF/UA-1"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
             Error::Pdf(format!(
-                "the PDF would not meet PDF/UA-1, so it is not written: {}",
-                causes.join("; ")
+                "the PDF would not conform to {}, so it was not written: {}; \
+                 use --pdfa off (or leave out --pdfua) to write it without the claim",
+                claims.join(" and "),
+                list.join("; ")
             ))
         }
-        other => Error::Pdf(format!("{other:?}")),
+        e => Error::Pdf(format!("{e:?}")),
     })
 }
 
