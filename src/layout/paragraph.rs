@@ -85,6 +85,9 @@ struct Work {
     raised: Vec<bool>,
     /// Glyphs of an inline code span: never stretched or shrunk.
     code: Vec<bool>,
+    /// Glyphs of a URL in prose: letter-spaced as a last resort, so that a line holding
+    /// little but a URL can still be justified.
+    url: Vec<bool>,
     /// Bidi embedding level of each glyph, when the paragraph has right-to-left text.
     levels: Option<Vec<u8>>,
 }
@@ -183,6 +186,11 @@ fn prepare(styled: &StyledText, glyphs: Vec<Glyph>, prose: bool) -> Work {
         .iter()
         .map(|g| prose && styled.span_at(g.cluster.start).style.font.family == Family::Mono)
         .collect();
+    let urls = url_ranges(text);
+    let url = glyphs
+        .iter()
+        .map(|g| prose && urls.iter().any(|r| r.contains(&g.cluster.start)))
+        .collect();
     let levels = bidi::levels(text).map(|lv| glyphs.iter().map(|g| lv[g.cluster.start]).collect());
     let mut chars = Vec::with_capacity(n);
     let mut drawn = Vec::with_capacity(n);
@@ -201,6 +209,7 @@ fn prepare(styled: &StyledText, glyphs: Vec<Glyph>, prose: bool) -> Work {
         cluster_start,
         raised,
         code,
+        url,
         levels,
     };
     for i in 0..n {
@@ -305,6 +314,8 @@ fn measures(w: &Work, preformatted: bool) -> Measures {
             if cjk_gap {
                 // Letter-spacing Han: the last resort, a tenth of an em at ratio 1.
                 m.stretch_cjk[i] = 0.1 * g.size;
+            } else if w.url[i] && w.url[i + 1] {
+                m.stretch_cjk[i] = 0.05 * g.size;
             }
             // A full-width mark gives up its blank half before any space shrinks.
             if has_blank_right(c) && is_full_width(g) {
@@ -353,7 +364,26 @@ fn breakpoints(
             pre_width: 0.0,
         });
     }
-    if !style.preformatted {
+    for range in url_ranges(&text.text) {
+        let url = &text.text[range.clone()];
+        for (i, c) in url.char_indices() {
+            let at = range.start + i + c.len_utf8();
+            if "/.-?&=#_".contains(c)
+                && at < range.end
+                && let Some(g) = glyph_at(at)
+                && !style.preformatted
+                && !w.code[g]
+            {
+                out.push(Breakpoint {
+                    at: g,
+                    kind: BreakKind::Url,
+                    pre_width: 0.0,
+                });
+            }
+        }
+    }
+    // Hyphenation is for justified prose; ragged headings and captions keep words whole.
+    if !style.preformatted && style.align == Align::Justify {
         let skip = |at: usize| text.span_at(at).style.font.family == Family::Mono;
         for at in hyphenate::points(&text.text, style.lang, &skip) {
             if let Some(g) = glyph_at(at)
@@ -418,6 +448,33 @@ fn breakpoints(
     result.sort_by_key(|b| (b.at, b.kind));
     result.dedup_by_key(|b| b.at);
     result
+}
+
+/// Byte ranges of URLs written out in the text (`scheme://…`, `www.…`): whitespace-delimited
+/// tokens, less trailing punctuation.
+fn url_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut push = |s: usize, e: usize| {
+        let token = &text[s..e];
+        if token.contains("://") || token.starts_with("www.") {
+            let trimmed = token.trim_end_matches(|c: char| ".,;:!?)。，".contains(c) || is_cjk(c));
+            out.push(s..s + trimmed.len());
+        }
+    };
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() || is_cjk(c) {
+            if let Some(s) = start.take() {
+                push(s, i);
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        push(s, text.len());
+    }
+    out
 }
 
 /// The hyphen drawn when a line breaks before glyph `at`: (glyph id, advance) in the face

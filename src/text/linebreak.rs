@@ -17,6 +17,8 @@ pub enum BreakKind {
     Normal,
     /// Inside a word, at a hyphenation point: a hyphen is drawn at the line end.
     Hyphen,
+    /// Inside a URL or path, after a slash, dot, hyphen or query mark: nothing is drawn.
+    Url,
     /// Inside an inline code span, at its own spaces or punctuation: only where the span is
     /// wider than the line.
     Code,
@@ -235,6 +237,7 @@ pub struct Costs {
     pub fitness_jump: f32,
     /// A final line holding one Han character alone (孤字).
     pub lone_last: f32,
+    pub url: f32,
     pub code: f32,
     pub emergency: f32,
 }
@@ -247,6 +250,7 @@ impl Default for Costs {
             double_hyphen: 3000.0,
             fitness_jump: 3000.0,
             lone_last: 40_000.0,
+            url: 100.0,
             code: 20_000.0,
             emergency: 200_000.0,
         }
@@ -368,6 +372,7 @@ pub fn total_fit(model: &Model, req: &Request<'_>) -> Vec<Chosen> {
             let mut d = (req.costs.line + b).powi(2);
             let penalty = match kind {
                 BreakKind::Hyphen => req.costs.hyphen,
+                BreakKind::Url => req.costs.url,
                 BreakKind::Code => req.costs.code,
                 BreakKind::Emergency => req.costs.emergency,
                 _ => 0.0,
