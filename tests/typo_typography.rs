@@ -56,24 +56,22 @@ fn hyphenated_words_are_found_whole_and_lines_are_tight() {
         .split(' ')
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .collect();
-    // Some printed line ends inside a word: hyphenation happened…
+    // Some printed line ends inside a word, with a drawn hyphen: hyphenation happened…
     let broken = lines.iter().any(|l| {
         let last = l.text.rsplit(' ').next().unwrap_or("");
-        let last = last.trim_end_matches('-');
-        last.len() >= 2 && !words.contains(&last) && words.iter().any(|w| w.starts_with(last))
+        last.strip_suffix('-').is_some_and(|part| {
+            part.len() >= 2 && !words.contains(&part) && words.iter().any(|w| w.starts_with(part))
+        })
     });
     assert!(broken, "no hyphenated line: {lines:#?}");
-    // …and the extracted text still holds every word whole (search finds it).
-    let text = text_of(&pdf);
-    let joined = text.replace("-\n", "").replace('\n', " ");
+    // …and the extracted text holds every word whole, as a viewer's search sees it.
+    let text = text_of(&pdf).replace('\n', " ");
     for w in &words {
         assert!(
-            joined.contains(w),
+            text.contains(w),
             "`{w}` is not found whole in the text layer"
         );
     }
-    let hyphens = text.matches('-').count();
-    assert_eq!(hyphens, 0, "a drawn hyphen reached the text layer:\n{text}");
 }
 
 #[test]

@@ -9,7 +9,7 @@ use crate::text::breaks::{self, Break};
 use crate::text::linebreak::{self, BreakKind, Breakpoint, Costs, Measures, Model, Request};
 use crate::text::script::{
     has_blank_left, has_blank_right, is_cjk, is_cjk_letter, is_cjk_punct, is_inseparable,
-    is_invisible, is_latin_alnum,
+    is_invisible, is_latin_alnum, no_line_end, no_line_start,
 };
 use crate::text::shape::{self, Glyph, StyledRange};
 use crate::text::{bidi, hyphenate};
@@ -426,19 +426,31 @@ fn breakpoints(
             let mut emergency = Vec::new();
             for q in finer.iter().map(|b| b.at).chain(std::iter::once(to)) {
                 if too_wide(p, q) {
-                    emergency.extend(
-                        (p + 1..q)
-                            .filter(|&g| w.cluster_start[g] && w.drawn[g])
-                            .map(|g| Breakpoint {
-                                at: g,
-                                kind: BreakKind::Emergency,
-                                pre_width: 0.0,
-                            }),
-                    );
+                    let mut points: Vec<usize> =
+                        (p + 1..q).filter(|&g| emergency_ok(w, g)).collect();
+                    // Pieces that are still too wide (a long run of marks) are cut between
+                    // any clusters: overflowing the page is worse than a broken rule.
+                    let mut last = p;
+                    let mut extra = Vec::new();
+                    for &r in points.iter().chain(std::iter::once(&q)) {
+                        if too_wide(last, r) {
+                            extra.extend(
+                                (last + 1..r).filter(|&g| w.cluster_start[g] && w.drawn[g]),
+                            );
+                        }
+                        last = r;
+                    }
+                    points.extend(extra);
+                    emergency.extend(points.into_iter().map(|g| Breakpoint {
+                        at: g,
+                        kind: BreakKind::Emergency,
+                        pre_width: 0.0,
+                    }));
                 }
                 p = q;
             }
             result.append(&mut finer);
+            emergency.sort_by_key(|b| b.at);
             result.extend(emergency);
         }
         finer.clear();
@@ -448,6 +460,17 @@ fn breakpoints(
     result.sort_by_key(|b| (b.at, b.kind));
     result.dedup_by_key(|b| b.at);
     result
+}
+
+/// Whether an emergency break may come before glyph `g`: between clusters, and still
+/// never against the clreq prohibitions (an over-long run of marks overflows instead).
+fn emergency_ok(w: &Work, g: usize) -> bool {
+    let (before, after) = (w.chars[g - 1], w.chars[g]);
+    w.cluster_start[g]
+        && w.drawn[g]
+        && !no_line_start(after)
+        && !no_line_end(before)
+        && !(is_inseparable(before) && before == after)
 }
 
 /// Byte ranges of URLs written out in the text (`scheme://…`, `www.…`): whitespace-delimited
@@ -642,8 +665,7 @@ fn build_line(
         }
         x += advance;
     }
-    // The hyphen of a broken word: drawn, but mapped to no text, so that copying and
-    // searching find the word whole.
+    // The hyphen of a broken word (its text is set in `finish_run`'s caller below).
     if let (Some((id, advance)), Some((r, _, _))) = (spec.hyphen, run.as_mut()) {
         let at = r.glyphs.last().map_or(0, |g| g.range.end);
         r.glyphs.push(PlacedGlyph {
@@ -655,7 +677,19 @@ fn build_line(
         });
     }
     if let Some((r, _, _)) = run.take() {
-        items.push(Item::Text(finish_run(r, &text.text)));
+        let mut r = finish_run(r, &text.text);
+        if spec.hyphen.is_some()
+            && let Some(g) = r.glyphs.last_mut()
+        {
+            // The drawn hyphen extracts as U+002D at the line end: text extraction and
+            // viewer search (poppler, pdf.js) join a line ending in `-` to the next and
+            // find the word whole. Measured with poppler 22.12: a soft hyphen or no text
+            // at all leaves `inter` and `national` as two words.
+            let at = r.text.len();
+            r.text.push('-');
+            g.range = at..r.text.len();
+        }
+        items.push(Item::Text(r));
     }
     for (s, x0, x1) in decorations {
         let span = &text.spans[s].style;
@@ -726,7 +760,6 @@ mod tests {
     use super::*;
     use crate::assets::fonts::{FontSources, default_bundled_dir};
     use crate::layout::inline::{SpanStyle, StyledText};
-    use crate::text::script::{no_line_end, no_line_start};
     use crate::theme::Theme;
 
     fn book() -> FontBook {
@@ -951,22 +984,25 @@ mod tests {
     }
 
     #[test]
-    fn hyphenated_lines_draw_a_hyphen_that_maps_to_no_text() {
+    fn hyphenated_lines_end_in_a_drawn_hyphen() {
         let book = book();
         let para = english(150.0, &book);
         let mut hyphens = 0;
         let mut all = String::new();
         for l in &para.lines {
+            let mut line = String::new();
             for item in &l.items {
                 if let Item::Text(r) = item {
                     for g in &r.glyphs {
-                        if g.range.is_empty() {
-                            hyphens += 1;
-                        }
-                        all.push_str(&r.text[g.range.clone()]);
+                        line.push_str(&r.text[g.range.clone()]);
                     }
                 }
             }
+            if let Some(word) = line.strip_suffix('-') {
+                hyphens += 1;
+                line = word.to_owned();
+            }
+            all.push_str(&line);
         }
         assert!(hyphens > 0, "no hyphenated line at this width");
         // The text of the lines, joined, is the source without the breaking spaces.
@@ -1124,6 +1160,11 @@ mod tests {
                     if n + 1 < count && prose > 1 && stretchable {
                         prop_assert!((right - width).abs() < 0.5, "line {n} ends at {right} of {width}: {t}");
                     }
+                    // A line broken at a hyphenation point ends in its drawn hyphen.
+                    let source_hyphen = styled.text.contains('-');
+                    if !source_hyphen && let Some(word) = t.strip_suffix('-') {
+                        t = word.to_owned();
+                    }
                     joined.push_str(&t);
                     texts.push(t);
                 }
@@ -1135,7 +1176,7 @@ mod tests {
                     }
                     if let Some(next) = texts.get(i + 1) {
                         for mark in ['—', '…'] {
-                            prop_assert!(!(t.ends_with(mark) && next.starts_with(mark)), "{mark}{mark} split");
+                            prop_assert!(!(t.ends_with(mark) && next.starts_with(mark)), "{mark}{mark} split: {texts:?}");
                         }
                     }
                 }
