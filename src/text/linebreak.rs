@@ -269,6 +269,11 @@ pub struct Request<'a> {
     pub costs: Costs,
 }
 
+/// Lines looser than this (badness about 1,600) are not tried at a break that a line
+/// within it can reach: TeX's tolerance, which keeps the search to about one line's worth
+/// of starts in Chinese text, where every character is a break.
+const TOLERANCE: f32 = 2.5;
+
 /// A chosen line end: index into `Request::breaks`, or `None` for the end of the text.
 pub type Chosen = Option<usize>;
 
@@ -324,6 +329,7 @@ pub fn total_fit(model: &Model, req: &Request<'_>) -> Vec<Chosen> {
         prev: usize::MAX,
     }];
     let mut active: Vec<usize> = vec![0];
+    let mut keep: Vec<usize> = Vec::new();
     let avail = |line: usize| {
         if line == 0 {
             req.width - req.first_indent
@@ -341,9 +347,10 @@ pub fn total_fit(model: &Model, req: &Request<'_>) -> Vec<Chosen> {
         let forced = kind == BreakKind::Mandatory;
         // Best new node per fitness class: (total, from node, fitness).
         let mut best: [Option<(f64, usize)>; 4] = [None; 4];
-        let mut keep = Vec::with_capacity(active.len());
+        keep.clear();
         let mut fallback: Option<((f32, std::cmp::Reverse<usize>), f64, usize)> = None;
-        for &a in &active {
+        let mut acceptable = false;
+        for (index, &a) in active.iter().enumerate() {
             let node = nodes[a];
             if node.at >= at {
                 keep.push(a);
@@ -365,6 +372,13 @@ pub fn total_fit(model: &Model, req: &Request<'_>) -> Vec<Chosen> {
                 }
                 continue;
             }
+            if r > TOLERANCE && acceptable {
+                // Actives are in text order, so the lines from the rest are shorter and
+                // looser still: skip them for this break (they stay active for later ones).
+                keep.extend_from_slice(&active[index..]);
+                break;
+            }
+            acceptable |= r <= TOLERANCE;
             if !forced {
                 keep.push(a);
             }
@@ -395,7 +409,7 @@ pub fn total_fit(model: &Model, req: &Request<'_>) -> Vec<Chosen> {
                 *slot = Some((total, a));
             }
         }
-        active = keep;
+        std::mem::swap(&mut active, &mut keep);
         let mut added = false;
         for (f, slot) in best.iter().enumerate() {
             if let Some((total, from)) = *slot {
