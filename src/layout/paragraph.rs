@@ -402,8 +402,9 @@ fn breakpoints(
     // Segments between ordinary breaks that no line can hold get finer breaks: first the
     // code span's own, then between any clusters.
     let narrowest = (style.width - style.first_indent.max(0.0)).min(style.width);
-    let too_wide = |from: usize, to: usize| {
-        let fit = model.fit(from, to, 0.0, false);
+    // `pre`: a hyphen drawn at `to` counts (a word that fits only without it is cut).
+    let too_wide = |from: usize, to: usize, pre: f32| {
+        let fit = model.fit(from, to, pre, false);
         fit.width - fit.shrink - fit.shrink_punct > narrowest + 0.01
     };
     let mut result = Vec::with_capacity(out.len());
@@ -421,11 +422,13 @@ fn breakpoints(
             continue;
         }
         let to = brk.map_or(n, |b| b.at);
-        if too_wide(from, to) {
+        let pre = brk.map_or(0.0, |b| b.pre_width);
+        if too_wide(from, to, pre) {
             let mut p = from;
             let mut emergency = Vec::new();
             for q in finer.iter().map(|b| b.at).chain(std::iter::once(to)) {
-                if too_wide(p, q) {
+                let pre_q = if q == to { pre } else { 0.0 };
+                if too_wide(p, q, pre_q) {
                     let mut points: Vec<usize> =
                         (p + 1..q).filter(|&g| emergency_ok(w, g)).collect();
                     // Pieces that are still too wide (a long run of marks) are cut between
@@ -433,7 +436,7 @@ fn breakpoints(
                     let mut last = p;
                     let mut extra = Vec::new();
                     for &r in points.iter().chain(std::iter::once(&q)) {
-                        if too_wide(last, r) {
+                        if too_wide(last, r, if r == q { pre_q } else { 0.0 }) {
                             extra.extend(
                                 (last + 1..r).filter(|&g| w.cluster_start[g] && w.drawn[g]),
                             );
@@ -465,12 +468,18 @@ fn breakpoints(
 /// Whether an emergency break may come before glyph `g`: between clusters, and still
 /// never against the clreq prohibitions (an over-long run of marks overflows instead).
 fn emergency_ok(w: &Work, g: usize) -> bool {
-    let (before, after) = (w.chars[g - 1], w.chars[g]);
-    w.cluster_start[g]
-        && w.drawn[g]
-        && !no_line_start(after)
-        && !no_line_end(before)
-        && !(is_inseparable(before) && before == after)
+    // Spaces hang: the mark before them is what ends the line.
+    let before = (0..g)
+        .rev()
+        .map(|i| w.chars[i])
+        .find(|c| !is_space(*c))
+        .unwrap_or(' ');
+    let after = w.chars[g];
+    let forbidden = is_space(after)
+        || no_line_start(after)
+        || no_line_end(before)
+        || (is_inseparable(before) && before == after);
+    w.cluster_start[g] && w.drawn[g] && !forbidden
 }
 
 /// Byte ranges of URLs written out in the text (`scheme://…`, `www.…`): whitespace-delimited
@@ -728,6 +737,9 @@ fn finish_run(mut run: TextRun, text: &str) -> TextRun {
     for g in &mut run.glyphs {
         g.range = g.range.start - from..g.range.end - from;
     }
+    // Runs live until the PDF is written, one per font change per line of the whole
+    // bulletin: the slack of the growing vector was a third of layout's memory (issue #11).
+    run.glyphs.shrink_to_fit();
     run
 }
 
@@ -1132,12 +1144,22 @@ mod tests {
                     let mut right: f32 = 0.0;
                     let mut clusters = 0;
                     let mut prose = 0;
-                    let mut prose_text = String::new();
+                    let mut stretchable = false;
                     for item in &l.items {
                         if let Item::Text(r) = item {
                             if r.face != book.primary(code.font) {
                                 prose += r.glyphs.len();
-                                prose_text.push_str(&r.text);
+                                // Pairs of neighbours in one run that may be spaced apart.
+                                let chars: Vec<char> = r
+                                    .glyphs
+                                    .iter()
+                                    .filter_map(|g| r.text[g.range.clone()].chars().next())
+                                    .collect();
+                                stretchable |= chars.windows(2).any(|p| {
+                                    p.contains(&' ')
+                                        || ((is_cjk(p[0]) || is_cjk(p[1]))
+                                            && !(is_inseparable(p[0]) && p[0] == p[1]))
+                                });
                             }
                             let mut x = r.x;
                             let mut last = None;
@@ -1155,8 +1177,6 @@ mod tests {
                     prop_assert!(right <= width + 0.05 || clusters <= 1, "overflow {right} > {width}: {t}");
                     // Lines of code alone, or of one word, cannot be justified: code never
                     // stretches, and Latin letters are not spaced out.
-                    let stretchable =
-                        prose_text.trim().contains(' ') || prose_text.chars().any(is_cjk);
                     if n + 1 < count && prose > 1 && stretchable {
                         prop_assert!((right - width).abs() < 0.5, "line {n} ends at {right} of {width}: {t}");
                     }
