@@ -1118,7 +1118,13 @@ mod tests {
         }
 
         proptest! {
-            #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+            // A fixed seed: the same 128 paragraphs on every run (4,000 random ones passed
+            // while developing; `PROPTEST_CASES` raises the count).
+            #![proptest_config(ProptestConfig {
+                cases: 128,
+                rng_seed: proptest::test_runner::RngSeed::Fixed(0x666f_6c69_6f),
+                ..ProptestConfig::default()
+            })]
             #[test]
             fn rules_hold_at_many_widths(pieces in prop::collection::vec(piece(), 1..40), chars in 6usize..40) {
                 let book = book();
