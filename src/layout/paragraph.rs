@@ -1122,7 +1122,7 @@ mod tests {
             // while developing; `PROPTEST_CASES` raises the count).
             #![proptest_config(ProptestConfig {
                 cases: 128,
-                rng_seed: proptest::test_runner::RngSeed::Fixed(0x666f_6c69_6f),
+                rng_seed: proptest::test_runner::RngSeed::Fixed(0x0066_6f6c_696f),
                 ..ProptestConfig::default()
             })]
             #[test]
