@@ -17,7 +17,7 @@ pub mod layout;
 pub mod model;
 pub mod output;
 pub mod pdf;
-pub mod readfile;
+pub(crate) mod readfile;
 pub mod text;
 pub mod theme;
 pub mod timestamp;
