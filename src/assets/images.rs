@@ -101,13 +101,11 @@ fn visit_figures<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a ImageRef, &'a S
     for block in blocks {
         match block {
             Block::Figure { image, pos, .. } => f(image, pos),
-            Block::Quote { blocks, .. } => visit_figures(blocks, f),
-            Block::List { items, .. } => {
-                for item in items {
-                    visit_figures(&item.blocks, f);
+            other => {
+                for blocks in other.children() {
+                    visit_figures(blocks, f);
                 }
             }
-            _ => {}
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Inline content between the event stream and the model: a small tree that can still hold
 //! images, so that a paragraph can be cut into text and figures wherever its images are.
 
-use crate::model::Inline;
+use crate::model::{Inline, Styled};
 
 /// Inline content before images are lifted out of it.
 #[derive(Debug, Clone)]
@@ -22,6 +22,7 @@ pub(crate) enum Wrap {
     Strong,
     Strike,
     Link(String),
+    Styled(Styled),
 }
 
 impl Wrap {
@@ -34,6 +35,7 @@ impl Wrap {
                 url: url.clone(),
                 content,
             },
+            Wrap::Styled(look) => Inline::Styled(look.clone(), content),
         }
     }
 }
@@ -115,7 +117,9 @@ fn merge_text(inlines: &mut Vec<Inline>) {
                     continue;
                 }
             }
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => merge_text(c),
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Styled(_, c) => {
+                merge_text(c)
+            }
             Inline::Link { content, .. } => merge_text(content),
             _ => {}
         }
@@ -148,7 +152,9 @@ pub(crate) fn has_content(inlines: &[Inline]) -> bool {
         Inline::Text(t) => !t.trim().is_empty(),
         Inline::Code(_) | Inline::FootnoteRef { .. } => true,
         Inline::LineBreak => false,
-        Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => has_content(c),
+        Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Styled(_, c) => {
+            has_content(c)
+        }
         Inline::Link { content, .. } => has_content(content),
     })
 }

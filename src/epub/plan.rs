@@ -165,13 +165,11 @@ fn for_each_heading<'a>(blocks: &'a [Block], depth: usize, f: &mut impl FnMut(&'
     for block in blocks {
         match block {
             Block::Heading { .. } => f(block, depth),
-            Block::Quote { blocks, .. } => for_each_heading(blocks, depth + 1, f),
-            Block::List { items, .. } => {
-                for item in items {
-                    for_each_heading(&item.blocks, depth + 1, f);
+            other => {
+                for blocks in other.children() {
+                    for_each_heading(blocks, depth + 1, f);
                 }
             }
-            _ => {}
         }
     }
 }
@@ -251,13 +249,11 @@ fn for_each_figure<'a>(blocks: &'a [Block], depth: usize, f: &mut impl FnMut(&'a
     for block in blocks {
         match block {
             Block::Figure { image, .. } => f(&image.key),
-            Block::Quote { blocks, .. } => for_each_figure(blocks, depth + 1, f),
-            Block::List { items, .. } => {
-                for item in items {
-                    for_each_figure(&item.blocks, depth + 1, f);
+            other => {
+                for blocks in other.children() {
+                    for_each_figure(blocks, depth + 1, f);
                 }
             }
-            _ => {}
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Align, Article, Block, Inline, ListItem};
+use crate::model::{Align, Article, AsideKind, Block, Definition, Inline, ListItem, Styled};
 
 use super::labels::Labels;
 use super::plan::{ArticlePlan, BookPlan, MAX_NESTING};
@@ -183,7 +183,59 @@ impl ArticleWriter<'_, '_> {
             } => self.table(align, head, rows),
             Block::Rule { .. } => self.raw("<hr/>\n"),
             Block::Figure { image, alt, .. } => self.figure(&image.key, alt),
+            Block::Aside {
+                kind,
+                title,
+                blocks,
+                ..
+            } => self.aside(*kind, title, blocks, depth),
+            Block::Centered { blocks, .. } => {
+                self.raw("<div class=\"center\">\n");
+                self.blocks(blocks, depth + 1);
+                self.raw("</div>\n");
+            }
+            Block::Definitions { items, .. } => self.definitions(items, depth),
+            // A reflowable book has no pages to break.
+            Block::PageBreak { .. } => {}
         }
+    }
+
+    /// Alerts are `<aside role="note">` with their label as the first paragraph; a
+    /// `<details>` stays a details element, written open.
+    fn aside(&mut self, kind: AsideKind, title: &[Inline], blocks: &[Block], depth: usize) {
+        if kind == AsideKind::Details {
+            self.raw("<details open=\"open\">\n<summary>");
+            let style = self.style.bold();
+            self.styled(style, |w| w.inlines(title, depth + 1));
+            self.raw("</summary>\n");
+            self.blocks(blocks, depth + 1);
+            self.raw("</details>\n");
+            return;
+        }
+        self.raw(&format!(
+            "<aside class=\"alert alert-{}\" role=\"note\">\n<p class=\"alert-title\">",
+            kind.name()
+        ));
+        self.styled(TextStyle::SANS.bold(), |w| w.inlines(title, depth + 1));
+        self.raw("</p>\n");
+        self.blocks(blocks, depth + 1);
+        self.raw("</aside>\n");
+    }
+
+    fn definitions(&mut self, items: &[Definition], depth: usize) {
+        self.raw("<dl>\n");
+        for item in items {
+            self.raw("<dt>");
+            let style = self.style.bold();
+            self.styled(style, |w| w.inlines(&item.term, depth + 1));
+            self.raw("</dt>\n");
+            for detail in &item.details {
+                self.raw("<dd>");
+                self.blocks(detail, depth + 1);
+                self.raw("</dd>\n");
+            }
+        }
+        self.raw("</dl>\n");
     }
 
     fn heading(&mut self, block: &Block, level: u8, content: &[Inline]) {
@@ -396,8 +448,36 @@ impl ArticleWriter<'_, '_> {
                 Inline::Link { url, content } => self.link(url, content, depth),
                 Inline::FootnoteRef { number } => self.noteref(*number),
                 Inline::LineBreak => self.raw("<br/>"),
+                Inline::Styled(look, content) => self.styled_inline(look, content, depth),
             }
         }
+    }
+
+    fn styled_inline(&mut self, look: &Styled, content: &[Inline], depth: usize) {
+        let tag = match look {
+            Styled::Underline => "u",
+            Styled::Subscript => "sub",
+            Styled::Superscript => "sup",
+            Styled::Keyboard => "kbd",
+            Styled::Mark => "mark",
+            Styled::Small => "small",
+            Styled::Abbr(title) => {
+                self.raw("<abbr title=\"");
+                self.attr(title);
+                self.raw("\">");
+                self.inlines(content, depth + 1);
+                self.raw("</abbr>");
+                return;
+            }
+        };
+        self.raw(&format!("<{tag}>"));
+        if *look == Styled::Keyboard {
+            let style = self.style.mono();
+            self.styled(style, |w| w.inlines(content, depth + 1));
+        } else {
+            self.inlines(content, depth + 1);
+        }
+        self.raw(&format!("</{tag}>"));
     }
 
     fn link(&mut self, url: &str, content: &[Inline], depth: usize) {
@@ -515,7 +595,25 @@ fn scan_blocks(blocks: &[Block], depth: usize, out: &mut BTreeSet<u32>) {
                     scan_inlines(cell, 0, out);
                 }
             }
-            Block::Code { .. } | Block::Rule { .. } | Block::Figure { .. } => {}
+            Block::Aside { title, .. } => {
+                scan_inlines(title, 0, out);
+                for blocks in block.children() {
+                    scan_blocks(blocks, depth + 1, out);
+                }
+            }
+            Block::Definitions { items, .. } => {
+                for item in items {
+                    scan_inlines(&item.term, 0, out);
+                    for blocks in &item.details {
+                        scan_blocks(blocks, depth + 1, out);
+                    }
+                }
+            }
+            Block::Centered { blocks, .. } => scan_blocks(blocks, depth + 1, out),
+            Block::Code { .. }
+            | Block::Rule { .. }
+            | Block::Figure { .. }
+            | Block::PageBreak { .. } => {}
         }
     }
 }
@@ -529,7 +627,7 @@ fn scan_inlines(items: &[Inline], depth: usize, out: &mut BTreeSet<u32>) {
             Inline::FootnoteRef { number } => {
                 out.insert(*number);
             }
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => {
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Styled(_, c) => {
                 scan_inlines(c, depth + 1, out);
             }
             Inline::Link { content, .. } => scan_inlines(content, depth + 1, out),
@@ -560,8 +658,25 @@ fn flat_block_text(block: &Block) -> String {
                     out.push(' ');
                 }
             }
-            Block::Rule { .. } => {}
+            Block::Rule { .. } | Block::PageBreak { .. } => {}
             Block::Figure { alt, .. } => out.push_str(alt),
+            Block::Aside { title, blocks, .. } => {
+                push_flat_inlines(title, &mut out);
+                stack.extend(blocks.iter().rev());
+            }
+            Block::Centered { blocks, .. } => stack.extend(blocks.iter().rev()),
+            Block::Definitions { items, .. } => {
+                for item in items {
+                    push_flat_inlines(&item.term, &mut out);
+                    out.push(' ');
+                }
+                stack.extend(
+                    items
+                        .iter()
+                        .rev()
+                        .flat_map(|i| i.details.iter().rev().flat_map(|d| d.iter().rev())),
+                );
+            }
         }
         if out.len() > before {
             out.push(' ');
@@ -576,7 +691,9 @@ fn push_flat_inlines(items: &[Inline], out: &mut String) {
     while let Some(item) = stack.pop() {
         match item {
             Inline::Text(t) | Inline::Code(t) => out.push_str(t),
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => stack.extend(c.iter().rev()),
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Styled(_, c) => {
+                stack.extend(c.iter().rev())
+            }
             Inline::Link { content, .. } => stack.extend(content.iter().rev()),
             Inline::FootnoteRef { .. } => {}
             Inline::LineBreak => out.push(' '),

@@ -2,7 +2,7 @@
 
 use crate::assets::fonts::FontBook;
 use crate::assets::images::ImageSet;
-use crate::model::{Article, Block, Inline, ListItem, SourcePos, plain_text};
+use crate::model::{Article, Block, Definition, Inline, ListItem, SourcePos, plain_text};
 use crate::text::script::is_cjk;
 use crate::theme::{TextStyle, Theme};
 
@@ -236,6 +236,147 @@ impl<'a> ArticleLayout<'a> {
                 ..Default::default()
             }),
             Block::Figure { image, alt, pos } => self.figure(&image.key, alt, indent, pos, out),
+            Block::Aside {
+                title, blocks, pos, ..
+            } => self.aside(title, blocks, indent, pos, out),
+            Block::Centered { blocks, .. } => {
+                for block in blocks {
+                    match block {
+                        Block::Paragraph { content, pos } => {
+                            let text = self.styled(content, &t.body);
+                            let mut frags =
+                                self.paragraph(&text, &t.body, indent, 0.0, Align::Center, pos);
+                            set_gap(&mut frags, gap);
+                            out.extend(frags);
+                        }
+                        other => self.block(other, indent, out),
+                    }
+                }
+            }
+            Block::Definitions { items, pos } => self.definitions(items, indent, pos, out),
+            Block::PageBreak { .. } => out.push(Fragment {
+                page_break: true,
+                ..Default::default()
+            }),
+        }
+    }
+
+    /// A titled box (alert or details): the title in bold sans, the content indented, a
+    /// tinted ground and an accent bar down the left edge.
+    fn aside(
+        &mut self,
+        title: &[Inline],
+        blocks: &[Block],
+        indent: f32,
+        pos: &SourcePos,
+        out: &mut Vec<Fragment>,
+    ) {
+        let t = self.theme;
+        let pad = 0.6 * t.body.size;
+        let inner = indent + pad + 0.4 * t.body.size;
+        let mut title_style = t.headings[3].clone();
+        title_style.color = t.accent;
+        let mut text = self.styled(title, &title_style);
+        strip_links(&mut text);
+        let mut frags = vec![Fragment {
+            height: pad,
+            gap_before: t.paragraph_gap * t.body.size,
+            keep_with_next: true,
+            ..Default::default()
+        }];
+        let mut head = self.text_block(&text, &title_style, inner, Align::Left, pos);
+        chain(&mut head);
+        if let Some(last) = head.last_mut() {
+            last.keep_with_next = true;
+        }
+        frags.extend(head);
+        let mut body = Vec::new();
+        for block in blocks {
+            match block {
+                // Box paragraphs are not indented: the box already sets them apart.
+                Block::Paragraph { content, pos } => {
+                    let text = self.styled(content, &t.body);
+                    let mut f = self.paragraph(&text, &t.body, inner, 0.0, Align::Justify, pos);
+                    set_gap(&mut f, 0.3 * t.body.size);
+                    body.extend(f);
+                }
+                other => self.block(other, inner, &mut body),
+            }
+        }
+        // The box's right edge stays inside the text block.
+        frags.extend(body);
+        frags.push(Fragment {
+            height: pad,
+            ..Default::default()
+        });
+        for (i, f) in frags.iter_mut().enumerate() {
+            let top = if i == 0 { 0.0 } else { -f.gap_before };
+            f.items.insert(
+                0,
+                Item::Rect {
+                    x: indent,
+                    y: top,
+                    width: self.width - indent,
+                    height: f.height - top,
+                    color: t.code_background,
+                },
+            );
+            f.items.insert(
+                1,
+                Item::Rect {
+                    x: indent,
+                    y: top,
+                    width: 2.5,
+                    height: f.height - top,
+                    color: t.accent,
+                },
+            );
+        }
+        out.extend(frags);
+    }
+
+    /// Terms in bold, each definition indented under its term.
+    fn definitions(
+        &mut self,
+        items: &[Definition],
+        indent: f32,
+        pos: &SourcePos,
+        out: &mut Vec<Fragment>,
+    ) {
+        let t = self.theme;
+        let inner = indent + t.block_indent * t.body.size;
+        for item in items {
+            let mut style = t.body.clone();
+            style.font.bold = true;
+            let text = self.styled(&item.term, &style);
+            let mut term = self.text_block(&text, &style, indent, Align::Left, pos);
+            chain(&mut term);
+            if let Some(last) = term.last_mut() {
+                last.keep_with_next = true;
+            }
+            set_gap(&mut term, t.paragraph_gap * t.body.size);
+            out.extend(term);
+            for detail in &item.details {
+                for (i, block) in detail.iter().enumerate() {
+                    match block {
+                        Block::Paragraph { content, pos } => {
+                            let text = self.styled(content, &t.body);
+                            let mut f =
+                                self.paragraph(&text, &t.body, inner, 0.0, Align::Justify, pos);
+                            set_gap(
+                                &mut f,
+                                if i == 0 {
+                                    0.15 * t.body.size
+                                } else {
+                                    0.4 * t.body.size
+                                },
+                            );
+                            out.extend(f);
+                        }
+                        other => self.block(other, inner, out),
+                    }
+                }
+            }
         }
     }
 
@@ -558,6 +699,7 @@ impl<'a> ArticleLayout<'a> {
             anchors: Vec::new(),
             float: false,
             repeat: None,
+            page_break: false,
         }
     }
 }

@@ -21,6 +21,9 @@ pub struct Fragment {
     /// Set again above this fragment when it is the first text on a page: a table's header
     /// row above a continued table.
     pub repeat: Option<std::sync::Arc<Fragment>>,
+    /// A forced page break (`<!-- pagebreak -->`): what follows starts a new page, after any
+    /// floats still waiting. Carries no content.
+    pub page_break: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +56,20 @@ pub fn paginate(fragments: Vec<Fragment>, height: f32) -> Vec<Vec<Placed>> {
         current.is_empty() || y + gap + f.height <= height + 0.01
     };
     for fragment in fragments {
+        if fragment.page_break {
+            while !waiting.is_empty() {
+                if !current.is_empty() {
+                    pages.push(std::mem::take(&mut current));
+                    y = 0.0;
+                }
+                place_waiting(&mut waiting, &mut current, &mut y, height);
+            }
+            if !current.is_empty() {
+                pages.push(std::mem::take(&mut current));
+                y = 0.0;
+            }
+            continue;
+        }
         if fragment.float && (!waiting.is_empty() || !fits(&current, y, &fragment)) {
             waiting.push_back(fragment);
             continue;

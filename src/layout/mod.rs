@@ -299,6 +299,7 @@ impl FrontLayout<'_> {
                 anchors: Vec::new(),
                 float: false,
                 repeat: None,
+                page_break: false,
             })
             .collect()
     }
@@ -486,6 +487,7 @@ impl FrontLayout<'_> {
             anchors: Vec::<Anchor>::new(),
             float: false,
             repeat: None,
+            page_break: false,
         }
     }
 }

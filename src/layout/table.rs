@@ -116,6 +116,7 @@ pub(crate) fn table(
             anchors: Vec::new(),
             float: false,
             repeat: None,
+            page_break: false,
         });
     }
     // Body rows carry the header row, which pagination sets again on a new page.
