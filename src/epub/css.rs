@@ -150,6 +150,38 @@ blockquote {
   border-left: 3px solid #bbb;
 }
 
+aside.alert, details {
+  margin: 1em 0;
+  padding: 0.4em 0.8em;
+  border-left: 3px solid #a33;
+  background-color: #f4f4f4;
+}
+
+.alert-title, summary {
+  margin: 0 0 0.3em 0;
+  text-indent: 0;
+  font-weight: bold;
+  color: #a33;
+}
+
+.center, .center p {
+  text-align: center;
+  text-indent: 0;
+}
+
+dt {
+  font-weight: bold;
+  margin-top: 0.6em;
+}
+
+dd {
+  margin-left: 2em;
+}
+
+mark {
+  background-color: #ffec8c;
+}
+
 ul, ol {
   margin: 0.6em 0;
   padding-left: 2em;

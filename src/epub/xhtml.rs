@@ -216,7 +216,8 @@ impl ArticleWriter<'_, '_> {
             "<aside class=\"alert alert-{}\" role=\"note\">\n<p class=\"alert-title\">",
             kind.name()
         ));
-        self.styled(TextStyle::SANS.bold(), |w| w.inlines(title, depth + 1));
+        let style = self.style.bold();
+        self.styled(style, |w| w.inlines(title, depth + 1));
         self.raw("</p>\n");
         self.blocks(blocks, depth + 1);
         self.raw("</aside>\n");

@@ -23,8 +23,7 @@ pub(super) fn push_text(text: &str, line: u32, nodes: &mut Vec<Node>) {
         let local = link.as_str().split('@').next().unwrap_or("");
         let lead = local
             .char_indices()
-            .filter(|&(_, c)| is_wide(c))
-            .last()
+            .rfind(|&(_, c)| is_wide(c))
             .filter(|_| link.kind() == &LinkKind::Email)
             .map_or(0, |(i, c)| i + c.len_utf8());
         let raw = &link.as_str()[lead..];
