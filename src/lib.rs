@@ -59,6 +59,15 @@ pub struct Options {
     pub strict: bool,
     /// `SOURCE_DATE_EPOCH`: the time written into the outputs.
     pub source_date_epoch: Option<i64>,
+    /// Where fetched remote pictures are kept (default `.folio-cache/` beside the content
+    /// folder).
+    pub cache_dir: Option<PathBuf>,
+    /// Use only cached remote pictures; never touch the network.
+    pub offline: bool,
+    /// Time allowed for fetching one remote picture.
+    pub fetch_timeout: std::time::Duration,
+    /// Largest remote picture accepted, in bytes.
+    pub fetch_max_bytes: u64,
 }
 
 impl Options {
@@ -72,6 +81,10 @@ impl Options {
             system_fonts: true,
             strict: false,
             source_date_epoch: None,
+            cache_dir: None,
+            offline: false,
+            fetch_timeout: std::time::Duration::from_secs(20),
+            fetch_max_bytes: 25 * 1024 * 1024,
         }
     }
 }
@@ -98,8 +111,19 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
     let loaded = content::load(&opts.content_dir)?;
     let mut diags = Diagnostics::new();
     diags.extend(loaded.warnings);
-    let document = loaded.document;
+    let mut document = loaded.document;
     let config = loaded.config;
+
+    let mut remote = assets::remote::RemoteOptions::new(
+        opts.cache_dir
+            .clone()
+            .unwrap_or_else(|| assets::remote::default_cache_dir(&opts.content_dir)),
+    );
+    remote.offline = opts.offline;
+    remote.timeout = opts.fetch_timeout;
+    remote.max_bytes = opts.fetch_max_bytes;
+    remote.strict = opts.strict;
+    diags.extend(assets::remote::fetch_remote(&mut document, &remote));
 
     let (images, image_problems) = assets::images::load_images(&document);
     diags.extend(image_problems);

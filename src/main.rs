@@ -61,6 +61,18 @@ struct Common {
     /// Print errors only.
     #[arg(short, long)]
     quiet: bool,
+    /// Where fetched remote pictures are kept [default: .folio-cache/ beside DIR].
+    #[arg(long)]
+    cache_dir: Option<PathBuf>,
+    /// Use only cached remote pictures; never touch the network.
+    #[arg(long)]
+    offline: bool,
+    /// Seconds allowed to fetch one remote picture.
+    #[arg(long, default_value_t = 20.0)]
+    fetch_timeout: f64,
+    /// Largest remote picture accepted, e.g. 25M, 500K or a number of bytes.
+    #[arg(long, default_value = "25M", value_parser = folio::assets::remote::parse_size)]
+    fetch_limit: u64,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -87,6 +99,11 @@ fn main() -> ExitCode {
     opts.font_dirs = common.font_dirs.clone();
     opts.system_fonts = !common.no_system_fonts;
     opts.strict = common.strict;
+    opts.cache_dir = common.cache_dir.clone();
+    opts.offline = common.offline;
+    opts.fetch_timeout =
+        std::time::Duration::from_secs_f64(common.fetch_timeout.clamp(0.01, 3600.0));
+    opts.fetch_max_bytes = common.fetch_limit;
     opts.source_date_epoch = match source_date_epoch() {
         Ok(v) => v,
         Err(msg) => {

@@ -178,6 +178,17 @@ dd {
   margin-left: 2em;
 }
 
+.missing-picture {
+  margin: 1em 20%;
+  padding: 1.5em 0.5em;
+  border: 1px solid #999;
+  text-align: center;
+}
+
+.missing-picture p {
+  text-indent: 0;
+}
+
 mark {
   background-color: #ffec8c;
 }

@@ -230,6 +230,10 @@ fn plan_images<'d>(
     }
     let mut out = BTreeMap::new();
     for (n, (key, source)) in used.into_iter().enumerate() {
+        if crate::assets::remote::is_remote(key) && !images.contains_key(key) {
+            // Not fetched (reported): the writer draws a placeholder.
+            continue;
+        }
         let asset = images.get(key).ok_or_else(|| {
             Error::Epub(format!(
                 "image `{key}` (used in {source}) was not loaded; load every image with \

@@ -387,10 +387,11 @@ impl ArticleWriter<'_, '_> {
 
     fn figure(&mut self, key: &str, alt: &str) {
         let Some(image) = self.book.image(key) else {
-            // Not planned: only possible past the nesting limit; keep the words.
-            self.raw("<p>");
-            self.text(alt);
-            self.raw("</p>\n");
+            // Not planned: a remote picture that could not be fetched (reported), or past
+            // the nesting limit. A framed box keeps the words.
+            self.raw("<div class=\"missing-picture\"><p>");
+            self.text(if alt.trim().is_empty() { key } else { alt });
+            self.raw("</p></div>\n");
             return;
         };
         let (href, width, height) = (image.href.clone(), image.asset.width, image.asset.height);

@@ -494,6 +494,8 @@ impl<'a> ArticleLayout<'a> {
     ) {
         let t = self.theme;
         let Some(image) = self.images.get(key) else {
+            // A remote picture that could not be fetched (reported with its line).
+            self.placeholder(alt, key, indent, pos, out);
             return;
         };
         let avail = self.width - indent;
@@ -532,6 +534,60 @@ impl<'a> ArticleLayout<'a> {
             items,
             gap_before: 0.8 * t.body.size,
             float: true,
+            ..Default::default()
+        });
+    }
+
+    /// A framed box with the picture's alt text (or its address) where a picture that could
+    /// not be had would go.
+    fn placeholder(
+        &mut self,
+        alt: &str,
+        key: &str,
+        indent: f32,
+        pos: &SourcePos,
+        out: &mut Vec<Fragment>,
+    ) {
+        let t = self.theme;
+        let avail = self.width - indent;
+        let w = avail * 0.6;
+        let x = indent + (avail - w) / 2.0;
+        let pad = t.body.size;
+        let label = if alt.trim().is_empty() { key } else { alt };
+        let caption = StyledText::plain(label, &t.caption);
+        let lines = self.lines(&caption, &t.caption, w - 2.0 * pad, 0.0, Align::Center, pos);
+        let text_h: f32 = lines.iter().map(|l| l.height).sum();
+        let h = (text_h + 2.0 * pad).max(4.0 * t.body.size);
+        let mut items = Vec::new();
+        let mut y = (h - text_h) / 2.0;
+        for line in lines {
+            let height = line.height;
+            for mut item in line.items {
+                item.translate(x + pad, y);
+                items.push(item);
+            }
+            y += height;
+        }
+        let (x1, y1) = (x + w, h);
+        for (a, b, c, d) in [
+            (x, 0.0, x1, 0.0),
+            (x1, 0.0, x1, y1),
+            (x1, y1, x, y1),
+            (x, y1, x, 0.0),
+        ] {
+            items.push(Item::Line {
+                x0: a,
+                y0: b,
+                x1: c,
+                y1: d,
+                width: 0.8,
+                color: t.rule_color,
+            });
+        }
+        out.push(Fragment {
+            height: h + 0.4 * t.body.size,
+            items,
+            gap_before: 0.8 * t.body.size,
             ..Default::default()
         });
     }
