@@ -271,6 +271,11 @@ fn write_epub(p: &Prepared, stamp: Option<i64>) -> Result<Vec<u8>, Error> {
                     .data(),
             })
         })
+        .chain(p.book.emoji().map(|id| epub::EpubFont {
+            family: "Folio Emoji",
+            bold: false,
+            data: p.book.face(id).data(),
+        }))
         .collect();
     let opts = epub::EpubOptions {
         modified_unix: stamp.unwrap_or(0),
