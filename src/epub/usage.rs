@@ -140,7 +140,7 @@ mod tests {
     fn stacks_match_css() {
         assert_eq!(
             Family::Mono.css_stack(),
-            "\"Folio Mono\", \"Folio Sans\", \"Folio Serif\", monospace"
+            "\"Folio Mono\", \"Folio Sans\", \"Folio Serif\", \"Folio Emoji\", monospace"
         );
         let mut u = CharUsage::default();
         u.record(TextStyle::BODY, "ab\n");
