@@ -11,13 +11,18 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod epub;
+pub mod fontlist;
+pub mod json;
 pub mod layout;
 pub mod model;
 pub mod output;
 pub mod pdf;
+pub mod progress;
+pub mod starter;
 pub mod text;
 pub mod theme;
 pub mod timestamp;
+pub mod watch;
 
 use std::path::PathBuf;
 
