@@ -29,7 +29,7 @@ impl Progress {
             if rx.recv_timeout(DELAY) != Err(mpsc::RecvTimeoutError::Timeout) {
                 return;
             }
-            let bar = indicatif::ProgressBar::new_spinner();
+            let bar = indicatif::ProgressBar::new_spinner().with_elapsed(DELAY);
             bar.set_style(
                 indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),

@@ -193,6 +193,10 @@ pub(crate) enum Piece {
     Close(String),
 }
 
+/// Deepest element nesting kept as structure; deeper tags are dropped (their text kept), so
+/// hostile input cannot overflow the stack of anything that walks the tree.
+const MAX_DEPTH: usize = 32;
+
 /// Folds tokens into pieces. Dropped elements (scripts …) are removed with everything up to
 /// their end tag, since their content is not text (the tokenizer does not know script
 /// content is raw). Mis-nested end tags close up to the matching element.
@@ -200,6 +204,8 @@ pub(crate) fn pieces(toks: Vec<Tok>) -> Vec<Piece> {
     let mut out = Vec::new();
     let mut stack: Vec<(Tag, Vec<Node>)> = Vec::new();
     let mut skip_until: Option<String> = None;
+    // Start tags past MAX_DEPTH, innermost last: their end tags are dropped too.
+    let mut too_deep: Vec<String> = Vec::new();
     for tok in toks {
         if let Some(name) = &skip_until {
             if matches!(&tok, Tok::End(n) if n == name) {
@@ -218,13 +224,20 @@ pub(crate) fn pieces(toks: Vec<Tok>) -> Vec<Piece> {
                         skip_until = Some(tag.name.clone());
                         // Kept empty so the reader can warn about it.
                         Node::Elem(tag, Vec::new())
-                    } else {
+                    } else if stack.len() < MAX_DEPTH {
                         stack.push((tag, Vec::new()));
+                        continue;
+                    } else {
+                        too_deep.push(tag.name);
                         continue;
                     }
                 }
             }
             Tok::End(name) => {
+                if too_deep.last() == Some(&name) {
+                    too_deep.pop();
+                    continue;
+                }
                 if let Some(at) = stack.iter().rposition(|(t, _)| t.name == name) {
                     while stack.len() > at {
                         let Some((tag, children)) = stack.pop() else {
@@ -343,6 +356,22 @@ mod tests {
         };
         assert_eq!(img.attr("onerror"), None);
         assert_eq!(img.attr("alt"), Some("A"));
+    }
+
+    #[test]
+    fn hostile_nesting_is_bounded() {
+        let html = format!("{}x{}", "<div>".repeat(10_000), "</div>".repeat(10_000));
+        let p = pieces(tokens(&html));
+        fn depth(n: &Node) -> usize {
+            match n {
+                Node::Elem(_, c) => 1 + c.iter().map(depth).max().unwrap_or(0),
+                _ => 0,
+            }
+        }
+        assert_eq!(p.len(), 1);
+        let Piece::Node(n) = &p[0] else { panic!() };
+        assert_eq!(depth(n), MAX_DEPTH);
+        assert_eq!(text_of(std::slice::from_ref(n)), "x");
     }
 
     #[test]

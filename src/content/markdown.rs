@@ -1079,14 +1079,84 @@ pub(crate) mod tests {
         assert!(diags[0].message.contains("nesting"));
     }
 
+    #[test]
+    fn hostile_html_nesting_is_bounded() {
+        let md = format!(
+            "{}deep\n\n<p>{}x\n",
+            "<div>\n\n".repeat(5_000),
+            "<span><b>".repeat(5_000)
+        );
+        let (body, _) = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || convert(&md))
+            .unwrap()
+            .join()
+            .unwrap();
+        let text = format!("{:?}", body.blocks);
+        assert!(text.contains("deep") && text.contains('x'));
+    }
+
     /// Random soups of Markdown syntax, CJK and punctuation must never panic.
     #[test]
     fn random_input_never_panics() {
         const PIECES: &[&str] = &[
-            "*", "**", "_", "__", "~~", "~", "`", "```", "\\", "\n", "\n\n", " ", "“", "”", "中",
-            "文", "，", "。", "a", "1", "[", "]", "(", ")", "![", "](", "<", ">", "#", "- ", "1. ",
-            "> ", "|", "---", "[^", "]:", "{#", "}", "&amp;", "<!--", "-->", "%20", "\u{2E4E}",
-            "\u{FE00}", "한", "\t", "    ",
+            "*",
+            "**",
+            "_",
+            "__",
+            "~~",
+            "~",
+            "`",
+            "```",
+            "\\",
+            "\n",
+            "\n\n",
+            " ",
+            "“",
+            "”",
+            "中",
+            "文",
+            "，",
+            "。",
+            "a",
+            "1",
+            "[",
+            "]",
+            "(",
+            ")",
+            "![",
+            "](",
+            "<",
+            ">",
+            "#",
+            "- ",
+            "1. ",
+            "> ",
+            "|",
+            "---",
+            "[^",
+            "]:",
+            "{#",
+            "}",
+            "&amp;",
+            "<!--",
+            "-->",
+            "%20",
+            "<u>",
+            "</u>",
+            "<div>",
+            "</div>",
+            "<details>",
+            "<br>",
+            "<sub>",
+            "<!-- pagebreak -->",
+            "<script>",
+            "</script>",
+            "\u{2E4E}",
+            "\u{FE00}",
+            "한",
+            "\t",
+            "    ",
         ];
         let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = move || {

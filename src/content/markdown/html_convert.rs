@@ -126,6 +126,12 @@ impl Converter<'_, '_, '_> {
                     let (title, children) = split_summary(&tag, children);
                     let mut inner = Vec::new();
                     self.html_nodes_blocks(children, line, &mut inner);
+                    if self.too_deep(line) {
+                        // Kept as text, not as a container.
+                        out.extend(inner);
+                        continue;
+                    }
+                    self.depth += 1;
                     self.html_open.push((tag.name.clone(), self.depth));
                     // Later opens are nested in this one.
                     let rest = pieces.drain(..).collect();
@@ -133,6 +139,7 @@ impl Converter<'_, '_, '_> {
                         inner.extend(self.blocks_scoped(true));
                     }
                     self.html_open.pop();
+                    self.depth -= 1;
                     self.html_container(&tag, title, inner, line, out);
                     pieces = std::mem::take(&mut self.html_pending).into();
                 }
