@@ -103,11 +103,11 @@ em.dots {
   text-emphasis-position: under right;
 }
 
-code, pre {
+code, pre, kbd {
   font-family: $MONO;
 }
 
-code {
+code, kbd {
   font-size: 0.9em;
   font-weight: inherit;
 }

@@ -285,7 +285,7 @@ impl Converter<'_, '_, '_> {
                     Class::Image => self.html_image(&tag, None, line, run),
                     _ => {
                         let mut inner = Vec::new();
-                        if self.depth < 48 {
+                        if self.depth < super::MAX_DEPTH {
                             self.depth += 1;
                             for child in children {
                                 self.html_inline_node(child, line, &mut inner);
