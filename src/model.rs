@@ -284,6 +284,9 @@ pub struct ImageRef {
     /// Path relative to the content folder with `/` separators, for messages and as a
     /// stable key.
     pub key: String,
+    /// The width the author asked for (`<img width="120">`), in CSS pixels (1/96 inch): the
+    /// picture is shown no wider than this.
+    pub width: Option<u32>,
 }
 
 /// Concatenates the plain text of inlines (for outlines, alt text, ids, search).

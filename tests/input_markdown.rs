@@ -119,6 +119,15 @@ fn every_construct_prints_in_the_pdf() {
         !raw.contains("javascript"),
         "a javascript: link reached the PDF"
     );
+    // <img width="100">: 100 CSS px = 75 pt, so the 600-pixel picture prints at 576 ppi.
+    let images = stdout(&tool("pdfimages", &["-list", pdf.to_str().unwrap()]));
+    let ppi: Vec<u32> = images
+        .lines()
+        .skip(2)
+        .filter(|l| l.split_whitespace().nth(2) == Some("image"))
+        .map(|l| l.split_whitespace().nth(12).unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(ppi, [576], "{images}");
     let check = tool("qpdf", &["--check", pdf.to_str().unwrap()]);
     assert!(check.status.success(), "{}", stdout(&check));
 }
@@ -144,6 +153,8 @@ fn every_construct_is_markup_in_the_epub() {
         "<a href=\"https://www.bit.edu.cn/\">https://www.bit.edu.cn/</a>",
         "<a href=\"mailto:news@bit.edu.cn\">",
         "<figcaption>",
+        // <img width="100"> of a 600 × 600 picture.
+        "width=\"100\" height=\"100\"",
         "<table>",
     ] {
         assert!(x.contains(want), "`{want}` missing from the XHTML:\n{x}");

@@ -13,6 +13,8 @@ pub(crate) enum Node {
         dest: String,
         alt: String,
         line: u32,
+        /// `<img width>`, CSS pixels.
+        width: Option<u32>,
     },
 }
 
@@ -49,6 +51,7 @@ pub(crate) enum Segment {
         dest: String,
         alt: String,
         line: u32,
+        width: Option<u32>,
     },
 }
 
@@ -69,7 +72,17 @@ pub(crate) fn split_at_images(nodes: Vec<Node>) -> Vec<Segment> {
     for node in nodes {
         match node {
             Node::Leaf(inline, line) => push(&mut out, inline, Some(line)),
-            Node::Image { dest, alt, line } => out.push(Segment::Figure { dest, alt, line }),
+            Node::Image {
+                dest,
+                alt,
+                line,
+                width,
+            } => out.push(Segment::Figure {
+                dest,
+                alt,
+                line,
+                width,
+            }),
             Node::Wrap(wrap, children) => {
                 let parts = split_at_images(children);
                 if parts.is_empty() {
@@ -173,6 +186,7 @@ mod tests {
             dest: format!("{alt}.png"),
             alt: alt.to_owned(),
             line,
+            width: None,
         }
     }
 

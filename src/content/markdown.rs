@@ -30,7 +30,8 @@ use super::paths::{Roots, resolve_image};
 use super::source::LineIndex;
 use crate::diagnostics::Diagnostic;
 use crate::model::{
-    Align, AsideKind, Block, Definition, Footnote, Inline, Lang, ListItem, SourcePos, plain_text,
+    Align, AsideKind, Block, Definition, Footnote, ImageRef, Inline, Lang, ListItem, SourcePos,
+    plain_text,
 };
 
 /// The Markdown dialect: CommonMark plus GFM tables, footnotes, strikethrough, task lists and
@@ -497,6 +498,7 @@ impl Converter<'_, '_, '_> {
                     dest: dest_url.into_string(),
                     alt,
                     line,
+                    width: None,
                 });
             }
             // Superscript/subscript are not enabled; keep their text if they appear.
@@ -569,11 +571,16 @@ impl Converter<'_, '_, '_> {
                         });
                     }
                 }
-                Segment::Figure { dest, alt, line } => {
+                Segment::Figure {
+                    dest,
+                    alt,
+                    line,
+                    width,
+                } => {
                     let md_dir = self.input.md_dir;
                     match resolve_image(&dest, md_dir, self.input.roots) {
                         Ok(image) => out.push(Block::Figure {
-                            image,
+                            image: ImageRef { width, ..image },
                             alt,
                             pos: self.at_line(line),
                         }),

@@ -76,6 +76,7 @@ pub(crate) fn resolve_image(
             return Ok(ImageRef {
                 path: PathBuf::new(),
                 key: dest.to_owned(),
+                width: None,
             });
         }
         let message = if matches!(lower.as_str(), "http" | "https" | "data") {
@@ -136,6 +137,7 @@ pub(crate) fn resolve_image(
         return Ok(ImageRef {
             path: canonical,
             key,
+            width: None,
         });
     }
     let looked: Vec<String> = candidates.iter().map(|c| roots.display(c)).collect();

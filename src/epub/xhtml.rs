@@ -182,7 +182,7 @@ impl ArticleWriter<'_, '_> {
                 align, head, rows, ..
             } => self.table(align, head, rows),
             Block::Rule { .. } => self.raw("<hr/>\n"),
-            Block::Figure { image, alt, .. } => self.figure(&image.key, alt),
+            Block::Figure { image, alt, .. } => self.figure(&image.key, alt, image.width),
             Block::Aside {
                 kind,
                 title,
@@ -385,7 +385,7 @@ impl ArticleWriter<'_, '_> {
         self.raw(&format!("</{tag}>"));
     }
 
-    fn figure(&mut self, key: &str, alt: &str) {
+    fn figure(&mut self, key: &str, alt: &str, asked: Option<u32>) {
         let Some(image) = self.book.image(key) else {
             // Not planned: a remote picture that could not be fetched (reported), or past
             // the nesting limit. A framed box keeps the words.
@@ -394,7 +394,13 @@ impl ArticleWriter<'_, '_> {
             self.raw("</p></div>\n");
             return;
         };
-        let (href, width, height) = (image.href.clone(), image.asset.width, image.asset.height);
+        let (href, mut width, mut height) =
+            (image.href.clone(), image.asset.width, image.asset.height);
+        // `<img width>`: shown at that width (never larger than the picture), height to match.
+        if let Some(w) = asked.filter(|&w| w < width) {
+            height = ((height as u64 * w as u64 + width as u64 / 2) / width as u64).max(1) as u32;
+            width = w;
+        }
         self.raw("<figure>\n<img src=\"");
         self.attr(&href);
         self.raw("\" alt=\"");

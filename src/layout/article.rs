@@ -2,7 +2,7 @@
 
 use crate::assets::fonts::FontBook;
 use crate::assets::images::ImageSet;
-use crate::model::{Article, Block, Definition, Inline, ListItem, SourcePos, plain_text};
+use crate::model::{Article, Block, Definition, ImageRef, Inline, ListItem, SourcePos, plain_text};
 use crate::text::script::is_cjk;
 use crate::theme::{TextStyle, Theme};
 
@@ -235,7 +235,7 @@ impl<'a> ArticleLayout<'a> {
                 }],
                 ..Default::default()
             }),
-            Block::Figure { image, alt, pos } => self.figure(&image.key, alt, indent, pos, out),
+            Block::Figure { image, alt, pos } => self.figure(image, alt, indent, pos, out),
             Block::Aside {
                 title, blocks, pos, ..
             } => self.aside(title, blocks, indent, pos, out),
@@ -486,12 +486,15 @@ impl<'a> ArticleLayout<'a> {
 
     fn figure(
         &mut self,
-        key: &str,
+        image: &ImageRef,
         alt: &str,
         indent: f32,
         pos: &SourcePos,
         out: &mut Vec<Fragment>,
     ) {
+        let key = image.key.as_str();
+        // `<img width>` in CSS pixels (0.75 pt): the author's size, never wider.
+        let asked = image.width.map(|px| px as f32 * 0.75);
         let t = self.theme;
         let Some(image) = self.images.get(key) else {
             // A remote picture that could not be fetched (reported with its line).
@@ -501,7 +504,7 @@ impl<'a> ArticleLayout<'a> {
         let avail = self.width - indent;
         // Never enlarge past 150 dpi: a small picture stretched to the full width prints soft.
         let natural = image.width as f32 / 150.0 * 72.0;
-        let mut w = avail.min(natural);
+        let mut w = avail.min(natural).min(asked.unwrap_or(f32::MAX));
         let mut h = w * image.height as f32 / image.width as f32;
         let max_h = self.height * t.max_image_height;
         if h > max_h {

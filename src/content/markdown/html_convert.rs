@@ -96,10 +96,17 @@ impl Converter<'_, '_, '_> {
             return;
         };
         let alt = caption.unwrap_or_else(|| tag.attr("alt").unwrap_or("").trim().to_owned());
+        // `width="120"` or `width="120px"`; percentages and nonsense are ignored.
+        let width = tag
+            .attr("width")
+            .map(|w| w.trim().trim_end_matches("px"))
+            .and_then(|w| w.parse::<u32>().ok())
+            .filter(|&w| w > 0);
         nodes.push(Node::Image {
             dest: src.to_owned(),
             alt,
             line,
+            width,
         });
     }
 
