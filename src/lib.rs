@@ -18,6 +18,7 @@ pub mod model;
 pub mod output;
 pub mod pdf;
 pub mod progress;
+pub mod readfile;
 pub mod starter;
 pub mod text;
 pub mod theme;
