@@ -33,7 +33,12 @@ enum Command {
         /// Comma-separated output formats.
         #[arg(long, value_delimiter = ',', default_value = "pdf,epub")]
         format: Vec<Format>,
+        /// Write a PDF/A file (2b, 2u, 3u) or a plain PDF (off); folio refuses a false claim.
+        #[arg(long, default_value = "off", value_parser = parse_pdfa)]
+        pdfa: folio::pdf::PdfA,
     },
+    /// Every article its own PDF (PDF/A-2u) and EPUB, with a manifest; incremental.
+    Archive(ArchiveArgs),
     /// Read, check and lay out everything, but write nothing.
     Check {
         #[command(flatten)]
@@ -64,6 +69,32 @@ enum Command {
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Args)]
+struct ArchiveArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Output folder: OUT/<path inside articles/>.pdf and .epub, OUT/manifest.jsonl and .csv.
+    #[arg(short, long, default_value = "archive")]
+    out: PathBuf,
+    /// Comma-separated output formats.
+    #[arg(long, value_delimiter = ',', default_value = "pdf,epub")]
+    format: Vec<Format>,
+    /// PDF/A level of the PDFs: 2b, 2u, 3u, or off.
+    #[arg(long, default_value = "2u", value_parser = parse_pdfa)]
+    pdfa: folio::pdf::PdfA,
+    /// Take only shard K of N (e.g. 2/3), a stable split by the article's path.
+    #[arg(long, value_parser = folio::archive::Shard::parse)]
+    shard: Option<folio::archive::Shard>,
+    /// Stop at the first article that fails.
+    #[arg(long)]
+    fail_fast: bool,
+    // `--json` (a machine-readable summary on stdout when done) is the common flag.
+}
+
+fn parse_pdfa(s: &str) -> Result<folio::pdf::PdfA, String> {
+    folio::pdf::PdfA::parse(s).ok_or_else(|| format!("--pdfa takes 2b, 2u, 3u or off; not `{s}`"))
 }
 
 #[derive(Args)]
@@ -127,6 +158,7 @@ fn main() -> ExitCode {
             clap_complete::generate(*shell, &mut Cli::command(), "folio", &mut std::io::stdout());
             return ExitCode::SUCCESS;
         }
+        Command::Archive(args) => return archive_cli::run(args),
     };
     let mut opts = Options::new(&common.dir, PathBuf::from("out"));
     opts.font_dirs = common.font_dirs.clone();
@@ -144,6 +176,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Command::Build { pdfa, .. } = &command {
+        opts.pdfa = *pdfa;
+    }
     if let Command::Build { out, format, .. } | Command::Watch { out, format, .. } = &command {
         opts.out_dir = out.clone();
         opts.formats = Formats {
@@ -348,6 +383,7 @@ fn capped_jobs(jobs: usize, quiet: bool) -> usize {
 /// The writable range of `SOURCE_DATE_EPOCH`: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z,
 /// the years PDF and EPUB dates can hold.
 const EPOCH_RANGE: std::ops::RangeInclusive<i64> = -62_135_596_800..=253_402_300_799;
+mod archive_cli;
 
 fn source_date_epoch() -> Result<Option<i64>, String> {
     match std::env::var("SOURCE_DATE_EPOCH") {

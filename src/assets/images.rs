@@ -105,7 +105,10 @@ fn add_use<'a>(
     }
 }
 
-fn visit_figures<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a ImageRef, &'a SourcePos)) {
+pub(crate) fn visit_figures<'a>(
+    blocks: &'a [Block],
+    f: &mut impl FnMut(&'a ImageRef, &'a SourcePos),
+) {
     for block in blocks {
         match block {
             Block::Figure { image, pos, .. } => f(image, pos),
