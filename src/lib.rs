@@ -19,7 +19,7 @@ pub mod model;
 pub mod output;
 pub mod pdf;
 pub mod progress;
-pub mod readfile;
+pub(crate) mod readfile;
 pub mod starter;
 pub mod text;
 pub mod theme;
