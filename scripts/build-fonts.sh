@@ -7,7 +7,7 @@
 #
 # Inputs, all pinned:
 #   npm   @expo-google-fonts/noto-serif-sc@0.4.3, @expo-google-fonts/noto-sans-sc@0.4.3,
-#         @expo-google-fonts/jetbrains-mono@0.4.1 (fetched with `npm pack`; the .ttf and
+#         @expo-google-fonts/jetbrains-mono@0.4.1, @expo-google-fonts/noto-emoji@0.4.7 (fetched with `npm pack`; the .ttf and
 #         LICENSE_FONT files taken from them are checked against the sha256 sums below)
 #   PyPI  fonttools==4.68.0 (pyftsubset), installed into a throw-away venv
 #   apt   unicode-data (Unihan kTGH field = the 8,105 characters of the Table of General
@@ -26,6 +26,7 @@ FONTTOOLS_VERSION=4.68.0
 SERIF_PKG=@expo-google-fonts/noto-serif-sc@0.4.3
 SANS_PKG=@expo-google-fonts/noto-sans-sc@0.4.3
 MONO_PKG=@expo-google-fonts/jetbrains-mono@0.4.1
+EMOJI_PKG=@expo-google-fonts/noto-emoji@0.4.7
 # Fixed epoch (2023-09-01T00:00:00Z); see the header comment.
 export SOURCE_DATE_EPOCH=1693526400
 export PYTHONHASHSEED=0 LC_ALL=C TZ=UTC
@@ -42,6 +43,8 @@ d45f67f0a7c0ca3f256950777ce6a61cc7ce5f9696d02900cbbaac25f8aa7d16  sans/400Regula
 b6b1ff4ddefe36d7f2a6174e1d001cab374e594519ee9049af028d577b64c5f5  mono/400Regular/JetBrainsMono_400Regular.ttf
 a2349098b9e45419e7bf0e2958d6c4937a049dded37387b08be725be4c7615f3  mono/700Bold/JetBrainsMono_700Bold.ttf
 b2fe5e8987594e9ffd1d2ca52a2f5d73eb8335243893c5d6254b5ad69269591d  mono/LICENSE_FONT
+24aaa2a20c9c06ffe9bf04284bfd1f14376a329d10122f902abe2770817eb504  emoji/400Regular/NotoEmoji_400Regular.ttf
+500bb1ccf43df7bbb522112f9133a52b16e1c35e809632f5d8609b179152de5b  emoji/LICENSE_FONT
 '
 
 # pyftsubset options for the Noto SC fonts (documented in fonts/README.md)
@@ -55,8 +58,8 @@ SUBSET_OPTS=(
 GENERATED=(
   NotoSerifSC-Regular.ttf NotoSerifSC-Bold.ttf
   NotoSansSC-Regular.ttf NotoSansSC-Bold.ttf
-  JetBrainsMono-Regular.ttf JetBrainsMono-Bold.ttf
-  OFL-NotoSerifSC.txt OFL-NotoSansSC.txt OFL-JetBrainsMono.txt
+  JetBrainsMono-Regular.ttf JetBrainsMono-Bold.ttf NotoEmoji-Regular.ttf
+  OFL-NotoSerifSC.txt OFL-NotoSansSC.txt OFL-JetBrainsMono.txt OFL-NotoEmoji.txt
   charset.txt SHA256SUMS
 )
 
@@ -117,7 +120,7 @@ PY="$WORK/venv/bin/python"
 [ "$("$PY" -c 'import fontTools; print(fontTools.version)')" = "$FONTTOOLS_VERSION" ] || die "fonttools version mismatch"
 
 # ---------------------------------------------------------------- sources
-log "npm pack $SERIF_PKG $SANS_PKG $MONO_PKG"
+log "npm pack $SERIF_PKG $SANS_PKG $MONO_PKG $EMOJI_PKG"
 SRC="$WORK/src"
 mkdir -p "$SRC/npm"
 fetch() { # name pkg
@@ -130,6 +133,7 @@ fetch() { # name pkg
 fetch serif "$SERIF_PKG"
 fetch sans "$SANS_PKG"
 fetch mono "$MONO_PKG"
+fetch emoji "$EMOJI_PKG"
 (cd "$SRC" && printf '%s\n' "$SOURCE_SUMS" | sed '/^$/d' | sha256sum --quiet -c -) \
   || die "source files do not match the pinned sha256 sums"
 
@@ -213,6 +217,10 @@ cp "$SRC/mono/700Bold/JetBrainsMono_700Bold.ttf" "$OUT/JetBrainsMono-Bold.ttf"
 cp "$SRC/serif/LICENSE_FONT" "$OUT/OFL-NotoSerifSC.txt"
 cp "$SRC/sans/LICENSE_FONT" "$OUT/OFL-NotoSansSC.txt"
 cp "$SRC/mono/LICENSE_FONT" "$OUT/OFL-JetBrainsMono.txt"
+# Noto Emoji (monochrome outlines, ~870 KB, 1,500+ emoji): the last fallback of every style;
+# shipped unmodified (folio's PDF and EPUB writers subset it to the emoji a book uses).
+cp "$SRC/emoji/400Regular/NotoEmoji_400Regular.ttf" "$OUT/NotoEmoji-Regular.ttf"
+cp "$SRC/emoji/LICENSE_FONT" "$OUT/OFL-NotoEmoji.txt"
 
 # ---------------------------------------------------------------- verify
 log "verifying the built fonts"
@@ -276,6 +284,10 @@ for n in ("JetBrainsMono-Regular.ttf", "JetBrainsMono-Bold.ttf"):
     cmap = f.getBestCmap()
     if "glyf" not in f or f["OS/2"].fsType != 0 or any(c not in cmap for c in range(0x20, 0x7F)):
         errors.append(n + ": not glyf, fsType != 0, or ASCII missing")
+f = TTFont(out + "/NotoEmoji-Regular.ttf")
+cmap = f.getBestCmap()
+if "glyf" not in f or f["OS/2"].fsType != 0 or any(c not in cmap for c in (0x1F44D, 0x1F389)):
+    errors.append("NotoEmoji-Regular.ttf: not glyf, fsType != 0, or no 👍/🎉")
 if errors:
     sys.exit("\n".join(errors))
 PY

@@ -59,7 +59,7 @@ pub(crate) fn run(args: &ArchiveArgs) -> ExitCode {
                     report.manifest.display()
                 );
             }
-            if args.json {
+            if args.common.json {
                 match serde_json::to_string(&report) {
                     Ok(line) => println!("{line}"),
                     Err(e) => eprintln!("error: cannot write the summary: {e}"),

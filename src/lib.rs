@@ -13,14 +13,19 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod epub;
+pub mod fontlist;
+pub mod json;
 pub mod layout;
 pub mod model;
 pub mod output;
 pub mod pdf;
+pub mod progress;
 pub(crate) mod readfile;
+pub mod starter;
 pub mod text;
 pub mod theme;
 pub mod timestamp;
+pub mod watch;
 
 use std::path::PathBuf;
 
@@ -64,6 +69,15 @@ pub struct Options {
     pub source_date_epoch: Option<i64>,
     /// Claim PDF/UA-1 in the PDF; refuse to write it if the claim would be false.
     pub pdfua: bool,
+    /// Where fetched remote pictures are kept (default `.folio-cache/` beside the content
+    /// folder).
+    pub cache_dir: Option<PathBuf>,
+    /// Use only cached remote pictures; never touch the network.
+    pub offline: bool,
+    /// Time allowed for fetching one remote picture.
+    pub fetch_timeout: std::time::Duration,
+    /// Largest remote picture accepted, in bytes.
+    pub fetch_max_bytes: u64,
     /// The PDF/A level the PDF claims (checked by krilla while writing); off by default.
     pub pdfa: pdf::PdfA,
 }
@@ -80,6 +94,10 @@ impl Options {
             strict: false,
             source_date_epoch: None,
             pdfua: false,
+            cache_dir: None,
+            offline: false,
+            fetch_timeout: std::time::Duration::from_secs(20),
+            fetch_max_bytes: 25 * 1024 * 1024,
             pdfa: pdf::PdfA::Off,
         }
     }
@@ -109,10 +127,21 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
     let loaded = content::load(&opts.content_dir)?;
     let mut diags = Diagnostics::new();
     diags.extend(loaded.warnings);
-    let document = loaded.document;
+    let mut document = loaded.document;
     let config = loaded.config;
 
     a11y::report_missing_alt(&document, opts.strict || opts.pdfua, &mut diags);
+    let mut remote = assets::remote::RemoteOptions::new(
+        opts.cache_dir
+            .clone()
+            .unwrap_or_else(|| assets::remote::default_cache_dir(&opts.content_dir)),
+    );
+    remote.offline = opts.offline;
+    remote.timeout = opts.fetch_timeout;
+    remote.max_bytes = opts.fetch_max_bytes;
+    remote.strict = opts.strict;
+    diags.extend(assets::remote::fetch_remote(&mut document, &remote));
+
     let (images, image_problems) = assets::images::load_images(&document);
     diags.extend(image_problems);
     if diags.has_errors() {
@@ -282,6 +311,11 @@ fn epub_bytes(
                 data: book.face(book.primary(FontStyle { family, bold })).data(),
             })
         })
+        .chain(book.emoji().map(|id| epub::EpubFont {
+            family: "Folio Emoji",
+            bold: false,
+            data: book.face(id).data(),
+        }))
         .collect();
     let opts = epub::EpubOptions {
         modified_unix: stamp.unwrap_or(0),

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use folio::diagnostics::{Diagnostic, Error};
 use folio::{Formats, Options, Report};
 
@@ -44,6 +44,31 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Write a starter content folder (bulletin.toml, a Chinese and an English article, a
+    /// picture) that builds at once.
+    Init {
+        /// The folder to create (must be new or empty).
+        #[arg(default_value = "content")]
+        dir: PathBuf,
+    },
+    /// Build, then rebuild whenever a file in the content folder changes (Ctrl-C stops).
+    Watch {
+        #[command(flatten)]
+        common: Common,
+        /// Output folder.
+        #[arg(short, long, default_value = "out")]
+        out: PathBuf,
+        /// Comma-separated output formats.
+        #[arg(long, value_delimiter = ',', default_value = "pdf,epub")]
+        format: Vec<Format>,
+    },
+    /// List the fonts the content uses, where each comes from and what it covers.
+    Fonts {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions { shell: clap_complete::Shell },
 }
 
 #[derive(Args)]
@@ -65,9 +90,7 @@ struct ArchiveArgs {
     /// Stop at the first article that fails.
     #[arg(long)]
     fail_fast: bool,
-    /// Print a machine-readable summary on stdout when done.
-    #[arg(long)]
-    json: bool,
+    // `--json` (a machine-readable summary on stdout when done) is the common flag.
 }
 
 fn parse_pdfa(s: &str) -> Result<folio::pdf::PdfA, String> {
@@ -98,6 +121,21 @@ struct Common {
     /// Print errors only.
     #[arg(short, long)]
     quiet: bool,
+    /// Write every diagnostic and a final report as JSON lines on stdout.
+    #[arg(long)]
+    json: bool,
+    /// Where fetched remote pictures are kept [default: .folio-cache/ beside DIR].
+    #[arg(long)]
+    cache_dir: Option<PathBuf>,
+    /// Use only cached remote pictures; never touch the network.
+    #[arg(long)]
+    offline: bool,
+    /// Seconds allowed to fetch one remote picture.
+    #[arg(long, default_value_t = 20.0)]
+    fetch_timeout: f64,
+    /// Largest remote picture accepted, e.g. 25M, 500K or a number of bytes.
+    #[arg(long, default_value = "25M", value_parser = folio::assets::remote::parse_size)]
+    fetch_limit: u64,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -117,8 +155,13 @@ fn main() -> ExitCode {
         },
     };
     let (common, run): (&Common, Stage) = match &command {
-        Command::Build { common, .. } => (common, folio::build),
-        Command::Check { common } => (common, folio::check),
+        Command::Build { common, .. } | Command::Watch { common, .. } => (common, folio::build),
+        Command::Check { common } | Command::Fonts { common } => (common, folio::check),
+        Command::Init { dir } => return init(dir),
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "folio", &mut std::io::stdout());
+            return ExitCode::SUCCESS;
+        }
         Command::Archive(args) => return archive_cli::run(args),
     };
     let mut opts = Options::new(&common.dir, PathBuf::from("out"));
@@ -126,6 +169,11 @@ fn main() -> ExitCode {
     opts.system_fonts = !common.no_system_fonts;
     opts.strict = common.strict;
     opts.pdfua = common.pdfua;
+    opts.cache_dir = common.cache_dir.clone();
+    opts.offline = common.offline;
+    opts.fetch_timeout =
+        std::time::Duration::from_secs_f64(common.fetch_timeout.clamp(0.01, 3600.0));
+    opts.fetch_max_bytes = common.fetch_limit;
     opts.source_date_epoch = match source_date_epoch() {
         Ok(v) => v,
         Err(msg) => {
@@ -133,11 +181,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Command::Build {
-        out, format, pdfa, ..
-    } = &command
-    {
+    if let Command::Build { pdfa, .. } = &command {
         opts.pdfa = *pdfa;
+    }
+    if let Command::Build { out, format, .. } | Command::Watch { out, format, .. } = &command {
         opts.out_dir = out.clone();
         opts.formats = Formats {
             pdf: format.contains(&Format::Pdf),
@@ -157,7 +204,22 @@ fn main() -> ExitCode {
         eprintln!("error: internal error in folio: {info}");
         eprintln!("  help: please report this with the input that caused it");
     }));
+    if let Command::Watch { .. } = &command {
+        return watch(&opts, common);
+    }
+    if let Command::Fonts { .. } = &command {
+        return fonts(&opts);
+    }
+    let started = std::time::Instant::now();
+    let progress = (!common.json && !common.quiet)
+        .then(|| folio::progress::Progress::start(format!("building {}", common.dir.display())));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&opts)));
+    if let Some(p) = progress {
+        p.finish();
+    }
+    if common.json {
+        return print_json(result, started.elapsed());
+    }
     match result {
         Ok(Ok(report)) => {
             print_warnings(&report.warnings, common.quiet);
@@ -179,6 +241,130 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
         Err(_) => ExitCode::from(3),
+    }
+}
+
+/// `--json`: one line per diagnostic, then the report line.
+fn print_json(
+    result: std::thread::Result<Result<Report, Error>>,
+    elapsed: std::time::Duration,
+) -> ExitCode {
+    use folio::json::{diagnostic_line, report_line};
+    match result {
+        Ok(Ok(report)) => {
+            for d in &report.warnings {
+                println!("{}", diagnostic_line(d));
+            }
+            println!("{}", report_line(Some(&report), 0, None, elapsed));
+            ExitCode::SUCCESS
+        }
+        Ok(Err(Error::Input(items))) => {
+            for d in &items {
+                println!("{}", diagnostic_line(d));
+            }
+            let errors = items.iter().filter(|d| d.is_error()).count();
+            println!("{}", report_line(None, errors, None, elapsed));
+            ExitCode::FAILURE
+        }
+        Ok(Err(e)) => {
+            println!("{}", report_line(None, 1, Some(&e.to_string()), elapsed));
+            ExitCode::FAILURE
+        }
+        Err(_) => {
+            println!("{}", report_line(None, 1, Some("internal error"), elapsed));
+            ExitCode::from(3)
+        }
+    }
+}
+
+fn init(dir: &std::path::Path) -> ExitCode {
+    match folio::starter::write_starter(dir) {
+        Ok(files) => {
+            for f in files {
+                eprintln!("wrote {}", f.display());
+            }
+            eprintln!("folio: now run `folio build {}`", dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn watch(opts: &Options, common: &Common) -> ExitCode {
+    let json = common.json;
+    let result = folio::watch::watch(opts, |result, took| {
+        let ms = took.as_millis();
+        if json {
+            let _ = print_json(Ok(result), took);
+            return true;
+        }
+        match result {
+            Ok(report) => {
+                print_warnings(&report.warnings, common.quiet);
+                eprintln!(
+                    "folio: built {} page(s) in {ms} ms; watching {} for changes",
+                    report.pages,
+                    opts.content_dir.display()
+                );
+            }
+            Err(e) => {
+                eprintln!(
+                    "{}",
+                    if let Error::Input(_) = e {
+                        e.to_string()
+                    } else {
+                        format!("error: {e}")
+                    }
+                );
+                eprintln!(
+                    "folio: build failed after {ms} ms; nothing was written; watching for changes"
+                );
+            }
+        }
+        true
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn fonts(opts: &Options) -> ExitCode {
+    match folio::fontlist::fonts_report(opts) {
+        Ok(r) => {
+            println!("{} distinct characters in the content", r.used);
+            for f in &r.fonts {
+                println!(
+                    "{:<8} {:>6} chars  {}  ({})",
+                    f.source.name(),
+                    f.covers,
+                    f.name,
+                    f.path.display()
+                );
+            }
+            if !r.missing.is_empty() {
+                let list: String = r.missing.iter().collect();
+                println!("no font has: {list}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!(
+                "{}",
+                if let Error::Input(_) = e {
+                    e.to_string()
+                } else {
+                    format!("error: {e}")
+                }
+            );
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -141,9 +141,81 @@ pub enum Block {
         alt: String,
         pos: SourcePos,
     },
+    /// A titled box: a GitHub alert (`> [!NOTE]`) or an HTML `<details>` (printed open).
+    /// The title is decided by the reader (the alert label in the article's language, or the
+    /// `<summary>`), so both writers only paint it.
+    Aside {
+        kind: AsideKind,
+        title: Vec<Inline>,
+        blocks: Vec<Block>,
+        pos: SourcePos,
+    },
+    /// Blocks set centred (`<center>`, `<div align="center">`, `<p align="center">`).
+    Centered {
+        blocks: Vec<Block>,
+        pos: SourcePos,
+    },
+    /// A definition list: terms, each with one or more definitions.
+    Definitions {
+        items: Vec<Definition>,
+        pos: SourcePos,
+    },
+    /// A forced page break (`<!-- pagebreak -->`, `\newpage`); the PDF starts a new page,
+    /// the EPUB (reflowable) ignores it.
+    PageBreak {
+        pos: SourcePos,
+    },
+}
+
+/// What a titled box is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsideKind {
+    Note,
+    Tip,
+    Important,
+    Warning,
+    Caution,
+    /// `<details>`/`<summary>`.
+    Details,
+}
+
+impl AsideKind {
+    /// The lower-case name, used as the EPUB class and in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            AsideKind::Note => "note",
+            AsideKind::Tip => "tip",
+            AsideKind::Important => "important",
+            AsideKind::Warning => "warning",
+            AsideKind::Caution => "caution",
+            AsideKind::Details => "details",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Definition {
+    pub term: Vec<Inline>,
+    pub details: Vec<Vec<Block>>,
 }
 
 impl Block {
+    /// The block sequences directly inside this block (list items, quote, box, definitions),
+    /// for walkers that look for figures or headings anywhere.
+    pub fn children(&self) -> Vec<&[Block]> {
+        match self {
+            Block::List { items, .. } => items.iter().map(|i| i.blocks.as_slice()).collect(),
+            Block::Quote { blocks, .. }
+            | Block::Aside { blocks, .. }
+            | Block::Centered { blocks, .. } => vec![blocks.as_slice()],
+            Block::Definitions { items, .. } => items
+                .iter()
+                .flat_map(|d| d.details.iter().map(Vec::as_slice))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     pub fn pos(&self) -> &SourcePos {
         match self {
             Block::Heading { pos, .. }
@@ -153,7 +225,11 @@ impl Block {
             | Block::Code { pos, .. }
             | Block::Table { pos, .. }
             | Block::Rule { pos }
-            | Block::Figure { pos, .. } => pos,
+            | Block::Figure { pos, .. }
+            | Block::Aside { pos, .. }
+            | Block::Centered { pos, .. }
+            | Block::Definitions { pos, .. }
+            | Block::PageBreak { pos } => pos,
         }
     }
 }
@@ -182,6 +258,21 @@ pub enum Inline {
     },
     /// A hard line break.
     LineBreak,
+    /// Text in a look of its own (from inline HTML: `<u>`, `<sub>`, `<kbd>`, …).
+    Styled(Styled, Vec<Inline>),
+}
+
+/// The looks of [`Inline::Styled`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Styled {
+    Underline,
+    Subscript,
+    Superscript,
+    Keyboard,
+    Mark,
+    Small,
+    /// An abbreviation with its expansion (shown by the EPUB, not printed).
+    Abbr(String),
 }
 
 /// An image file named by the input, already resolved and checked to lie inside the content
@@ -193,6 +284,9 @@ pub struct ImageRef {
     /// Path relative to the content folder with `/` separators, for messages and as a
     /// stable key.
     pub key: String,
+    /// The width the author asked for (`<img width="120">`), in CSS pixels (1/96 inch): the
+    /// picture is shown no wider than this.
+    pub width: Option<u32>,
 }
 
 /// Concatenates the plain text of inlines (for outlines, alt text, ids, search).
@@ -206,7 +300,9 @@ fn push_plain(inlines: &[Inline], out: &mut String) {
     for inline in inlines {
         match inline {
             Inline::Text(t) | Inline::Code(t) => out.push_str(t),
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => push_plain(c, out),
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Styled(_, c) => {
+                push_plain(c, out)
+            }
             Inline::Link { content, .. } => push_plain(content, out),
             Inline::FootnoteRef { .. } => {}
             Inline::LineBreak => out.push(' '),
@@ -265,8 +361,21 @@ fn blocks_chars(blocks: &[Block], set: &mut std::collections::BTreeSet<char>) {
                     set.extend(plain_text(cell).chars());
                 }
             }
-            Block::Rule { .. } => {}
+            Block::Rule { .. } | Block::PageBreak { .. } => {}
             Block::Figure { alt, .. } => set.extend(alt.chars()),
+            Block::Aside { title, blocks, .. } => {
+                set.extend(plain_text(title).chars());
+                blocks_chars(blocks, set);
+            }
+            Block::Centered { blocks, .. } => blocks_chars(blocks, set),
+            Block::Definitions { items, .. } => {
+                for d in items {
+                    set.extend(plain_text(&d.term).chars());
+                    for b in &d.details {
+                        blocks_chars(b, set);
+                    }
+                }
+            }
         }
     }
 }

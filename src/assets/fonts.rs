@@ -124,6 +124,10 @@ const BUNDLED: [(&str, Family, bool); 6] = [
     ("JetBrainsMono-Bold.ttf", Family::Mono, true),
 ];
 
+/// The bundled emoji face (Noto Emoji, monochrome outlines): the last bundled fallback of
+/// every style, so 👍 prints instead of an empty box; see fonts/README.md.
+pub const BUNDLED_EMOJI: &str = "NotoEmoji-Regular.ttf";
+
 /// Where fonts come from.
 #[derive(Debug, Clone, Default)]
 pub struct FontSources {
@@ -141,6 +145,8 @@ pub struct FontBook {
     chains: HashMap<FontStyle, Vec<FaceId>>,
     primary: HashMap<FontStyle, FaceId>,
     system_fallback: bool,
+    /// The bundled emoji face, if the fonts folder has it.
+    emoji: Option<FaceId>,
 }
 
 impl FontBook {
@@ -173,6 +179,16 @@ impl FontBook {
             primary.insert(FontStyle { family, bold }, id);
             bundled.push((family, bold, id));
         }
+        let emoji_path = sources.bundled_dir.join(BUNDLED_EMOJI);
+        let emoji = match std::fs::read(&emoji_path) {
+            Ok(data) => {
+                let id = FaceId(faces.len() as u32);
+                faces.push(Face::load(&emoji_path, Arc::new(data), 0)?);
+                Some(id)
+            }
+            // An older fonts/ folder without it: emoji fall back to system fonts as before.
+            Err(_) => None,
+        };
         let mut chains = HashMap::new();
         for (family, bold, _) in &bundled {
             let style = FontStyle {
@@ -192,6 +208,7 @@ impl FontBook {
             let mut rest: Vec<&(Family, bool, FaceId)> = bundled.iter().collect();
             rest.sort_by_key(|(f, b, _)| (order(*f), *b != *bold));
             chain.extend(rest.iter().map(|(_, _, id)| *id));
+            chain.extend(emoji);
             chains.insert(style, chain);
         }
         Ok(FontBook {
@@ -199,7 +216,13 @@ impl FontBook {
             chains,
             primary,
             system_fallback: sources.system_fallback,
+            emoji,
         })
+    }
+
+    /// The bundled emoji face (the EPUB embeds it as "Folio Emoji").
+    pub fn emoji(&self) -> Option<FaceId> {
+        self.emoji
     }
 
     pub fn face(&self, id: FaceId) -> &Face {

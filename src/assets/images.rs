@@ -70,14 +70,12 @@ pub type ImageSet = BTreeMap<String, ImageAsset>;
 /// is used; a problem is reported at its first use.
 pub fn load_images(doc: &Document) -> (ImageSet, Vec<Diagnostic>) {
     let mut first_use: BTreeMap<&str, (&ImageRef, &SourcePos)> = BTreeMap::new();
+    // A remote picture that could not be fetched has no file (already reported): the
+    // writers draw a placeholder for it.
     for article in &doc.articles {
-        visit_figures(&article.blocks, &mut |image, pos| {
-            first_use.entry(image.key.as_str()).or_insert((image, pos));
-        });
+        visit_figures(&article.blocks, &mut |i, p| add_use(&mut first_use, i, p));
         for note in &article.footnotes {
-            visit_figures(&note.blocks, &mut |image, pos| {
-                first_use.entry(image.key.as_str()).or_insert((image, pos));
-            });
+            visit_figures(&note.blocks, &mut |i, p| add_use(&mut first_use, i, p));
         }
     }
     let results: Vec<Result<ImageAsset, Diagnostic>> = first_use
@@ -97,6 +95,16 @@ pub fn load_images(doc: &Document) -> (ImageSet, Vec<Diagnostic>) {
     (set, diags)
 }
 
+fn add_use<'a>(
+    first_use: &mut BTreeMap<&'a str, (&'a ImageRef, &'a SourcePos)>,
+    image: &'a ImageRef,
+    pos: &'a SourcePos,
+) {
+    if !image.path.as_os_str().is_empty() {
+        first_use.entry(image.key.as_str()).or_insert((image, pos));
+    }
+}
+
 pub(crate) fn visit_figures<'a>(
     blocks: &'a [Block],
     f: &mut impl FnMut(&'a ImageRef, &'a SourcePos),
@@ -104,13 +112,11 @@ pub(crate) fn visit_figures<'a>(
     for block in blocks {
         match block {
             Block::Figure { image, pos, .. } => f(image, pos),
-            Block::Quote { blocks, .. } => visit_figures(blocks, f),
-            Block::List { items, .. } => {
-                for item in items {
-                    visit_figures(&item.blocks, f);
+            other => {
+                for blocks in other.children() {
+                    visit_figures(blocks, f);
                 }
             }
-            _ => {}
         }
     }
 }

@@ -66,6 +66,7 @@ pub(crate) fn read_article(
         file: file.source.clone(),
         md_dir: &md_dir,
         roots,
+        lang: &lang,
     };
     let mut body = markdown::parse_body(&input, &mut diags);
 

@@ -1,7 +1,7 @@
 //! Inline content between the event stream and the model: a small tree that can still hold
 //! images, so that a paragraph can be cut into text and figures wherever its images are.
 
-use crate::model::Inline;
+use crate::model::{Inline, Styled};
 
 /// Inline content before images are lifted out of it.
 #[derive(Debug, Clone)]
@@ -13,6 +13,8 @@ pub(crate) enum Node {
         dest: String,
         alt: String,
         line: u32,
+        /// `<img width>`, CSS pixels.
+        width: Option<u32>,
     },
 }
 
@@ -22,6 +24,7 @@ pub(crate) enum Wrap {
     Strong,
     Strike,
     Link(String),
+    Styled(Styled),
 }
 
 impl Wrap {
@@ -34,6 +37,7 @@ impl Wrap {
                 url: url.clone(),
                 content,
             },
+            Wrap::Styled(look) => Inline::Styled(look.clone(), content),
         }
     }
 }
@@ -47,6 +51,7 @@ pub(crate) enum Segment {
         dest: String,
         alt: String,
         line: u32,
+        width: Option<u32>,
     },
 }
 
@@ -67,7 +72,17 @@ pub(crate) fn split_at_images(nodes: Vec<Node>) -> Vec<Segment> {
     for node in nodes {
         match node {
             Node::Leaf(inline, line) => push(&mut out, inline, Some(line)),
-            Node::Image { dest, alt, line } => out.push(Segment::Figure { dest, alt, line }),
+            Node::Image {
+                dest,
+                alt,
+                line,
+                width,
+            } => out.push(Segment::Figure {
+                dest,
+                alt,
+                line,
+                width,
+            }),
             Node::Wrap(wrap, children) => {
                 let parts = split_at_images(children);
                 if parts.is_empty() {
@@ -115,7 +130,9 @@ fn merge_text(inlines: &mut Vec<Inline>) {
                     continue;
                 }
             }
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => merge_text(c),
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Styled(_, c) => {
+                merge_text(c)
+            }
             Inline::Link { content, .. } => merge_text(content),
             _ => {}
         }
@@ -148,7 +165,9 @@ pub(crate) fn has_content(inlines: &[Inline]) -> bool {
         Inline::Text(t) => !t.trim().is_empty(),
         Inline::Code(_) | Inline::FootnoteRef { .. } => true,
         Inline::LineBreak => false,
-        Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => has_content(c),
+        Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Styled(_, c) => {
+            has_content(c)
+        }
         Inline::Link { content, .. } => has_content(content),
     })
 }
@@ -167,6 +186,7 @@ mod tests {
             dest: format!("{alt}.png"),
             alt: alt.to_owned(),
             line,
+            width: None,
         }
     }
 

@@ -13,13 +13,15 @@ use std::path::Path;
 use std::sync::Arc;
 
 use pulldown_cmark::{
-    Alignment, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
+    Alignment, BlockQuoteKind, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
 };
 
+use super::asides;
 use super::cjk;
 use super::footnotes::{
     footnote_definitions, label_key, number_footnotes, warn_undefined_footnotes,
 };
+use super::html;
 use super::ids;
 use super::inlines::{
     Node, Segment, Wrap, has_content, images_as_text, split_at_images, trim_edges,
@@ -27,16 +29,21 @@ use super::inlines::{
 use super::paths::{Roots, resolve_image};
 use super::source::LineIndex;
 use crate::diagnostics::Diagnostic;
-use crate::model::{Align, Block, Footnote, Inline, ListItem, SourcePos, plain_text};
+use crate::model::{
+    Align, AsideKind, Block, Definition, Footnote, ImageRef, Inline, Lang, ListItem, SourcePos,
+    plain_text,
+};
 
-/// The Markdown dialect: CommonMark plus GFM tables, footnotes, strikethrough and task lists,
-/// and `{#id}` heading attributes.
+/// The Markdown dialect: CommonMark plus GFM tables, footnotes, strikethrough, task lists and
+/// alerts (`> [!NOTE]`), definition lists, and `{#id}` heading attributes.
 pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+        | Options::ENABLE_DEFINITION_LIST
 }
 
 /// One article body and where it sits.
@@ -50,6 +57,8 @@ pub(crate) struct BodyInput<'a> {
     /// Absolute folder of the Markdown file (image paths are relative to it first).
     pub md_dir: &'a Path,
     pub roots: &'a Roots,
+    /// The article's language (alert titles are in it).
+    pub lang: &'a Lang,
 }
 
 /// The converted body.
@@ -57,6 +66,23 @@ pub(crate) struct BodyInput<'a> {
 pub(crate) struct Body {
     pub blocks: Vec<Block>,
     pub footnotes: Vec<Footnote>,
+}
+
+mod autolink;
+mod html_convert;
+
+use html_convert::HtmlStop;
+
+/// `\newpage` (LaTeX habit) alone in a paragraph: a page break.
+fn is_newpage(nodes: &[Node]) -> bool {
+    let mut text = String::new();
+    for node in nodes {
+        match node {
+            Node::Leaf(Inline::Text(t), _) => text.push_str(t),
+            _ => return false,
+        }
+    }
+    text.trim() == "\\newpage"
 }
 
 /// Deepest nesting of quotes, lists and inline markup that is kept as structure. Real
@@ -97,7 +123,10 @@ pub(crate) fn parse_body(input: &BodyInput<'_>, diags: &mut Vec<Diagnostic>) -> 
         heading_ids: HashSet::new(),
         headings: 0,
         task: None,
-        last_html_warning: None,
+        html_warned: HashSet::new(),
+        html_open: Vec::new(),
+        html_pending: Vec::new(),
+        in_link: 0,
         depth: 0,
         too_deep_warned: false,
     };
@@ -139,11 +168,6 @@ fn is_inline_event(event: &Event<'_>) -> bool {
     }
 }
 
-fn is_html_comment(html: &str) -> bool {
-    let t = html.trim();
-    t.starts_with("<!--") && t.ends_with("-->")
-}
-
 /// Folds the event stream into blocks. One instance per article body.
 struct Converter<'a, 'e, 'p> {
     events: Peekable<std::vec::IntoIter<(Event<'e>, Range<usize>)>>,
@@ -158,8 +182,15 @@ struct Converter<'a, 'e, 'p> {
     headings: usize,
     /// The task-list marker of the list item being read, if any.
     task: Option<bool>,
-    /// One raw-HTML warning per line is enough.
-    last_html_warning: Option<u32>,
+    /// HTML tag names already reported (one warning per name and article).
+    html_warned: HashSet<String>,
+    /// HTML elements opened by one HTML block and closed by a later one, with the nesting
+    /// depth they were opened at: the Markdown between them is their content.
+    html_open: Vec<(String, usize)>,
+    /// What followed the end tag that closed the innermost open element, in the same block.
+    html_pending: Vec<html::Piece>,
+    /// Inside a link: bare URLs are not made links again.
+    in_link: usize,
     /// Current nesting of containers and inline markup; see [`MAX_DEPTH`].
     depth: usize,
     too_deep_warned: bool,
@@ -187,11 +218,20 @@ impl Converter<'_, '_, '_> {
 
     /// Blocks until the end of the enclosing container (its `End` is consumed) or of input.
     fn blocks(&mut self) -> Vec<Block> {
+        self.blocks_scoped(false)
+    }
+
+    /// With `html_scope`, the content of an HTML element left open by an HTML block: stops
+    /// at the HTML block that closes it, or before the end of the enclosing container.
+    fn blocks_scoped(&mut self, html_scope: bool) -> Vec<Block> {
         let mut out = Vec::new();
         loop {
             let Some((event, range)) = self.events.peek() else {
                 return out;
             };
+            if html_scope && matches!(event, Event::End(_)) {
+                return out;
+            }
             if is_inline_event(event) {
                 // Text directly in a container: a tight list item's paragraph.
                 let start = range.start;
@@ -205,13 +245,22 @@ impl Converter<'_, '_, '_> {
             };
             match event {
                 Event::End(_) => return out,
+                Event::Start(Tag::HtmlBlock) => {
+                    let line = self.line(range.start);
+                    let html = self.collect_text();
+                    if self.html_block(&html, line, &mut out) && html_scope {
+                        return out;
+                    }
+                }
                 Event::Start(tag) => self.block(tag, range, &mut out),
                 Event::Rule => out.push(Block::Rule {
                     pos: (self.pos)(range.start),
                 }),
                 Event::Html(html) => {
                     let line = self.line(range.start);
-                    self.html_block(html.to_string(), line, &mut out);
+                    if self.html_block(&html, line, &mut out) && html_scope {
+                        return out;
+                    }
                 }
                 _ => {}
             }
@@ -276,7 +325,11 @@ impl Converter<'_, '_, '_> {
         match tag {
             Tag::Paragraph => {
                 let nodes = self.inlines(false);
-                self.push_paragraph(nodes, pos.line, out);
+                if is_newpage(&nodes) {
+                    out.push(Block::PageBreak { pos });
+                } else {
+                    self.push_paragraph(nodes, pos.line, out);
+                }
             }
             Tag::Heading { level, id, .. } => {
                 let nodes = self.inlines(false);
@@ -289,9 +342,32 @@ impl Converter<'_, '_, '_> {
                     pos,
                 });
             }
-            Tag::BlockQuote(_) => {
+            Tag::BlockQuote(None) => {
                 let blocks = self.blocks();
                 out.push(Block::Quote { blocks, pos });
+            }
+            Tag::BlockQuote(Some(kind)) => {
+                let kind = match kind {
+                    BlockQuoteKind::Note => AsideKind::Note,
+                    BlockQuoteKind::Tip => AsideKind::Tip,
+                    BlockQuoteKind::Important => AsideKind::Important,
+                    BlockQuoteKind::Warning => AsideKind::Warning,
+                    BlockQuoteKind::Caution => AsideKind::Caution,
+                };
+                let title = vec![Inline::Text(
+                    asides::label(kind, self.input.lang).to_owned(),
+                )];
+                let blocks = self.blocks();
+                out.push(Block::Aside {
+                    kind,
+                    title,
+                    blocks,
+                    pos,
+                });
+            }
+            Tag::DefinitionList => {
+                let items = self.definitions();
+                out.push(Block::Definitions { items, pos });
             }
             Tag::CodeBlock(kind) => {
                 let lang = match kind {
@@ -315,7 +391,7 @@ impl Converter<'_, '_, '_> {
             }
             Tag::HtmlBlock => {
                 let html = self.collect_text();
-                self.html_block(html, pos.line, out);
+                self.html_block(&html, pos.line, out);
             }
             Tag::List(start) => {
                 let items = self.list_items();
@@ -335,28 +411,37 @@ impl Converter<'_, '_, '_> {
     /// Inline nodes up to the end of the enclosing inline container (consumed). With `loose`,
     /// stops before the first block-level event instead (text directly in a list item).
     fn inlines(&mut self, loose: bool) -> Vec<Node> {
+        self.inlines_until(loose, None).0
+    }
+
+    /// Like [`Self::inlines`], but with `close`, stops early at that inline HTML end tag
+    /// (`</u>`). Also says whether the enclosing container ended (so an HTML element left
+    /// open ends with it).
+    fn inlines_until(&mut self, loose: bool, close: Option<&str>) -> (Vec<Node>, bool) {
         let mut nodes = Vec::new();
         loop {
             if loose {
                 match self.events.peek() {
                     Some((event, _)) if is_inline_event(event) => {}
-                    _ => return nodes,
+                    _ => return (nodes, true),
                 }
             }
             let Some((event, range)) = self.events.next() else {
-                return nodes;
+                return (nodes, true);
             };
             let line = self.line(range.start);
             let leaf = |inline| Node::Leaf(inline, line);
             match event {
+                Event::Text(t) if self.in_link == 0 => autolink::push_text(&t, line, &mut nodes),
                 Event::Text(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
                     nodes.push(leaf(Inline::Text(t.into_string())));
                 }
                 Event::Code(t) => nodes.push(leaf(Inline::Code(t.into_string()))),
                 Event::InlineHtml(h) | Event::Html(h) => {
-                    if !is_html_comment(&h) {
-                        self.warn_html(line);
-                        nodes.push(leaf(Inline::Text(h.replace('\n', " "))));
+                    match self.inline_html(&h, loose, close, line, &mut nodes) {
+                        HtmlStop::Go => {}
+                        HtmlStop::Closed => return (nodes, false),
+                        HtmlStop::Ended => return (nodes, true),
                     }
                 }
                 Event::SoftBreak => nodes.push(leaf(Inline::Text(" ".to_owned()))),
@@ -377,7 +462,7 @@ impl Converter<'_, '_, '_> {
                     self.inline_container(tag, line, &mut nodes);
                     self.depth -= 1;
                 }
-                Event::End(_) => return nodes,
+                Event::End(_) => return (nodes, true),
                 Event::Rule => {}
             }
         }
@@ -399,7 +484,10 @@ impl Converter<'_, '_, '_> {
                 } else {
                     dest_url.into_string()
                 };
-                nodes.push(Node::Wrap(Wrap::Link(url), self.inlines(false)));
+                self.in_link += 1;
+                let content = self.inlines(false);
+                self.in_link -= 1;
+                nodes.push(Node::Wrap(Wrap::Link(url), content));
             }
             Tag::Image { dest_url, .. } => {
                 let children = self.inlines(false);
@@ -410,6 +498,7 @@ impl Converter<'_, '_, '_> {
                     dest: dest_url.into_string(),
                     alt,
                     line,
+                    width: None,
                 });
             }
             // Superscript/subscript are not enabled; keep their text if they appear.
@@ -418,34 +507,36 @@ impl Converter<'_, '_, '_> {
         }
     }
 
-    fn warn_html(&mut self, line: u32) {
-        if self.last_html_warning != Some(line) {
-            self.last_html_warning = Some(line);
-            self.warn(
-                line,
-                "raw HTML is not rendered; it is shown as text".to_owned(),
-                "write it in Markdown instead, or remove it (HTML comments are dropped silently)",
-            );
-        }
-    }
-
-    /// An HTML block: comments vanish, anything else is kept as literal text, line by line.
-    fn html_block(&mut self, html: String, line: u32, out: &mut Vec<Block>) {
-        if is_html_comment(&html) || html.trim().is_empty() {
-            return;
-        }
-        self.warn_html(line);
-        let mut content = Vec::new();
-        for (i, l) in html.trim_end().lines().enumerate() {
-            if i > 0 {
-                content.push(Inline::LineBreak);
+    /// A definition list: each title with the definitions after it.
+    fn definitions(&mut self) -> Vec<Definition> {
+        let mut items: Vec<Definition> = Vec::new();
+        while let Some((event, range)) = self.events.next() {
+            match event {
+                Event::Start(Tag::DefinitionListTitle) => {
+                    let line = self.line(range.start);
+                    let nodes = self.inlines(false);
+                    let mut term = self.no_images(nodes, "a definition term", line);
+                    trim_edges(&mut term);
+                    items.push(Definition {
+                        term,
+                        details: Vec::new(),
+                    });
+                }
+                Event::Start(Tag::DefinitionListDefinition) => {
+                    let blocks = self.blocks();
+                    match items.last_mut() {
+                        Some(item) => item.details.push(blocks),
+                        None => items.push(Definition {
+                            term: Vec::new(),
+                            details: vec![blocks],
+                        }),
+                    }
+                }
+                Event::End(_) => break,
+                _ => {}
             }
-            content.push(Inline::Text(l.to_owned()));
         }
-        out.push(Block::Paragraph {
-            content,
-            pos: self.at_line(line),
-        });
+        items
     }
 
     /// The text of a code or HTML block, verbatim, up to its end.
@@ -480,11 +571,16 @@ impl Converter<'_, '_, '_> {
                         });
                     }
                 }
-                Segment::Figure { dest, alt, line } => {
+                Segment::Figure {
+                    dest,
+                    alt,
+                    line,
+                    width,
+                } => {
                     let md_dir = self.input.md_dir;
                     match resolve_image(&dest, md_dir, self.input.roots) {
                         Ok(image) => out.push(Block::Figure {
-                            image,
+                            image: ImageRef { width, ..image },
                             alt,
                             pos: self.at_line(line),
                         }),
@@ -687,12 +783,14 @@ pub(crate) mod tests {
 
     pub(crate) fn convert_in(md: &str, roots: &Roots, line_offset: u32) -> (Body, Vec<Diagnostic>) {
         let md_dir = roots.abs.join("articles");
+        let lang = Lang("zh-CN".to_owned());
         let input = BodyInput {
             text: md,
             line_offset,
             file: Arc::from("articles/t.md"),
             md_dir: &md_dir,
             roots,
+            lang: &lang,
         };
         let mut diags = Vec::new();
         let body = parse_body(&input, &mut diags);
@@ -854,27 +952,90 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn raw_html_is_literal_with_a_warning() {
-        let (body, diags) =
-            convert("a <b>x</b> c\n\n<div>\nhi\n</div>\n\n<!-- note -->\n\nd <!-- c --> e\n");
-        assert_eq!(body.blocks.len(), 3, "{:?}", body.blocks);
+    fn html_safe_subset_is_rendered() {
+        let (body, diags) = convert(
+            "H<sub>2</sub>O x<sup>2</sup> <u>要点</u> <kbd>Ctrl</kbd> a<br>b <font color=red>红</font> <span>s</span>\n\n<div>\nhi\n</div>\n\n<!-- note -->\n\nd <!-- c --> e <a href=\"javascript:alert(1)\" onclick=\"x()\">link</a>\n",
+        );
         let Block::Paragraph { content, .. } = &body.blocks[0] else {
             panic!()
         };
-        assert_eq!(content, &vec![t("a <b>x</b> c")]);
+        use crate::model::Styled;
+        assert_eq!(
+            content,
+            &vec![
+                t("H"),
+                Styled(Styled::Subscript, vec![t("2")]),
+                t("O x"),
+                Styled(Styled::Superscript, vec![t("2")]),
+                t(" "),
+                Styled(Styled::Underline, vec![t("要点")]),
+                t(" "),
+                Styled(Styled::Keyboard, vec![t("Ctrl")]),
+                t(" a"),
+                LineBreak,
+                t("b 红 s"),
+            ]
+        );
         let Block::Paragraph { content, .. } = &body.blocks[1] else {
             panic!()
         };
-        assert_eq!(
-            content,
-            &vec![t("<div>"), LineBreak, t("hi"), LineBreak, t("</div>")]
-        );
+        assert_eq!(content, &vec![t("hi")]);
         let Block::Paragraph { content, .. } = &body.blocks[2] else {
             panic!()
         };
-        assert_eq!(content, &vec![t("d  e")]);
-        assert_eq!(diags.len(), 2, "{diags:?}");
-        assert_eq!((diags[0].line, diags[1].line), (Some(1), Some(3)));
+        assert_eq!(content, &vec![t("d  e link")]);
+        assert_eq!(body.blocks.len(), 3, "{:?}", body.blocks);
+        // One warning, for <font>, with its line.
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].message.contains("<font>") && diags[0].line == Some(1));
+    }
+
+    #[test]
+    fn html_blocks_span_markdown() {
+        let (body, diags) = convert(
+            "<div align=\"center\">\n\n**居中**\n\n</div>\n\n<details>\n<summary>更多</summary>\n\n内容\n\n</details>\n\n<p align=center>短 <b>句</b></p>\n\n<!-- pagebreak -->\n\n\\newpage\n\n<table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table>\n\n<script>alert('x<y')</script>\n\nafter\n",
+        );
+        let kinds: Vec<String> = body
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Centered { blocks, .. } => format!("C{}", blocks.len()),
+                Block::Aside { title, blocks, .. } => {
+                    format!("A:{}:{}", plain_text(title), blocks.len())
+                }
+                Block::PageBreak { .. } => "B".into(),
+                Block::Table { rows, head, .. } => format!("T{}x{}", head.len(), rows.len()),
+                Block::Paragraph { content, .. } => format!("P:{}", plain_text(content)),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(kinds, ["C1", "A:更多:1", "C1", "B", "B", "T2x1", "P:after"]);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].message.contains("<script>"));
+    }
+
+    #[test]
+    fn alerts_and_definitions() {
+        let (body, diags) = convert("> [!NOTE]\n> 请注意。\n\n术语\n: 定义一\n: 定义二\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        let Block::Aside {
+            kind,
+            title,
+            blocks,
+            ..
+        } = &body.blocks[0]
+        else {
+            panic!("{:?}", body.blocks)
+        };
+        assert_eq!(
+            (*kind, plain_text(title).as_str(), blocks.len()),
+            (AsideKind::Note, "注意", 1)
+        );
+        let Block::Definitions { items, .. } = &body.blocks[1] else {
+            panic!("{:?}", body.blocks)
+        };
+        assert_eq!(plain_text(&items[0].term), "术语");
+        assert_eq!(items[0].details.len(), 2);
     }
 
     #[test]
@@ -925,14 +1086,84 @@ pub(crate) mod tests {
         assert!(diags[0].message.contains("nesting"));
     }
 
+    #[test]
+    fn hostile_html_nesting_is_bounded() {
+        let md = format!(
+            "{}deep\n\n<p>{}x\n",
+            "<div>\n\n".repeat(5_000),
+            "<span><b>".repeat(5_000)
+        );
+        let (body, _) = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || convert(&md))
+            .unwrap()
+            .join()
+            .unwrap();
+        let text = format!("{:?}", body.blocks);
+        assert!(text.contains("deep") && text.contains('x'));
+    }
+
     /// Random soups of Markdown syntax, CJK and punctuation must never panic.
     #[test]
     fn random_input_never_panics() {
         const PIECES: &[&str] = &[
-            "*", "**", "_", "__", "~~", "~", "`", "```", "\\", "\n", "\n\n", " ", "“", "”", "中",
-            "文", "，", "。", "a", "1", "[", "]", "(", ")", "![", "](", "<", ">", "#", "- ", "1. ",
-            "> ", "|", "---", "[^", "]:", "{#", "}", "&amp;", "<!--", "-->", "%20", "\u{2E4E}",
-            "\u{FE00}", "한", "\t", "    ",
+            "*",
+            "**",
+            "_",
+            "__",
+            "~~",
+            "~",
+            "`",
+            "```",
+            "\\",
+            "\n",
+            "\n\n",
+            " ",
+            "“",
+            "”",
+            "中",
+            "文",
+            "，",
+            "。",
+            "a",
+            "1",
+            "[",
+            "]",
+            "(",
+            ")",
+            "![",
+            "](",
+            "<",
+            ">",
+            "#",
+            "- ",
+            "1. ",
+            "> ",
+            "|",
+            "---",
+            "[^",
+            "]:",
+            "{#",
+            "}",
+            "&amp;",
+            "<!--",
+            "-->",
+            "%20",
+            "<u>",
+            "</u>",
+            "<div>",
+            "</div>",
+            "<details>",
+            "<br>",
+            "<sub>",
+            "<!-- pagebreak -->",
+            "<script>",
+            "</script>",
+            "\u{2E4E}",
+            "\u{FE00}",
+            "한",
+            "\t",
+            "    ",
         ];
         let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = move || {

@@ -12,11 +12,13 @@
 //! order regardless of which thread finishes first.
 
 mod article;
+mod asides;
 pub(crate) mod cjk;
 mod discover;
 pub(crate) mod fields;
 mod footnotes;
 mod frontmatter;
+mod html;
 mod ids;
 mod inlines;
 mod markdown;

@@ -116,14 +116,14 @@ em.dots {
   text-emphasis-position: under right;
 }
 
-code, pre {
+code, pre, kbd {
   font-family: $MONO;
   /* The characters a reader would type: no `===` or `!=` ligatures. */
   font-variant-ligatures: none;
   font-feature-settings: "liga" 0, "calt" 0, "dlig" 0;
 }
 
-code {
+code, kbd {
   font-size: 0.9em;
   font-weight: inherit;
 }
@@ -164,6 +164,49 @@ blockquote {
   margin: 1em 0 1em 1.5em;
   padding-left: 0.8em;
   border-left: 3px solid #bbb;
+}
+
+aside.alert, details {
+  margin: 1em 0;
+  padding: 0.4em 0.8em;
+  border-left: 3px solid #a33;
+  background-color: #f4f4f4;
+}
+
+.alert-title, summary {
+  margin: 0 0 0.3em 0;
+  text-indent: 0;
+  font-weight: bold;
+  color: #a33;
+}
+
+.center, .center p {
+  text-align: center;
+  text-indent: 0;
+}
+
+dt {
+  font-weight: bold;
+  margin-top: 0.6em;
+}
+
+dd {
+  margin-left: 2em;
+}
+
+.missing-picture {
+  margin: 1em 20%;
+  padding: 1.5em 0.5em;
+  border: 1px solid #999;
+  text-align: center;
+}
+
+.missing-picture p {
+  text-indent: 0;
+}
+
+mark {
+  background-color: #ffec8c;
 }
 
 ul, ol {

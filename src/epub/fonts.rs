@@ -50,7 +50,7 @@ impl<'a> FontSet<'a> {
                 .find(|f| f.name() == font.family)
                 .ok_or_else(|| {
                     Error::Epub(format!(
-                        "unknown font family `{}` (expected \"Folio Serif\", \"Folio Sans\" or \"Folio Mono\")",
+                        "unknown font family `{}` (expected \"Folio Serif\", \"Folio Sans\", \"Folio Mono\" or \"Folio Emoji\")",
                         font.family
                     ))
                 })?;

@@ -169,13 +169,11 @@ fn for_each_heading<'a>(blocks: &'a [Block], depth: usize, f: &mut impl FnMut(&'
     for block in blocks {
         match block {
             Block::Heading { .. } => f(block, depth),
-            Block::Quote { blocks, .. } => for_each_heading(blocks, depth + 1, f),
-            Block::List { items, .. } => {
-                for item in items {
-                    for_each_heading(&item.blocks, depth + 1, f);
+            other => {
+                for blocks in other.children() {
+                    for_each_heading(blocks, depth + 1, f);
                 }
             }
-            _ => {}
         }
     }
 }
@@ -236,6 +234,10 @@ fn plan_images<'d>(
     }
     let mut out = BTreeMap::new();
     for (n, (key, source)) in used.into_iter().enumerate() {
+        if crate::assets::remote::is_remote(key) && !images.contains_key(key) {
+            // Not fetched (reported): the writer draws a placeholder.
+            continue;
+        }
         let asset = images.get(key).ok_or_else(|| {
             Error::Epub(format!(
                 "image `{key}` (used in {source}) was not loaded; load every image with \
@@ -255,13 +257,11 @@ fn for_each_figure<'a>(blocks: &'a [Block], depth: usize, f: &mut impl FnMut(&'a
     for block in blocks {
         match block {
             Block::Figure { image, .. } => f(&image.key),
-            Block::Quote { blocks, .. } => for_each_figure(blocks, depth + 1, f),
-            Block::List { items, .. } => {
-                for item in items {
-                    for_each_figure(&item.blocks, depth + 1, f);
+            other => {
+                for blocks in other.children() {
+                    for_each_figure(blocks, depth + 1, f);
                 }
             }
-            _ => {}
         }
     }
 }

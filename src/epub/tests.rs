@@ -68,6 +68,7 @@ fn sample_images() -> ImageSet {
 fn figure(key: &str, alt: &str) -> Block {
     Block::Figure {
         image: ImageRef {
+            width: None,
             path: PathBuf::from(format!("/nowhere/{key}")),
             key: key.to_owned(),
         },

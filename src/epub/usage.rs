@@ -17,10 +17,12 @@ pub(crate) enum Family {
     Sans,
     /// Code.
     Mono,
+    /// Emoji: the last fallback of every other family, never a style of its own.
+    Emoji,
 }
 
 impl Family {
-    pub(crate) const ALL: [Family; 3] = [Family::Serif, Family::Sans, Family::Mono];
+    pub(crate) const ALL: [Family; 4] = [Family::Serif, Family::Sans, Family::Mono, Family::Emoji];
 
     /// The `font-family` name the caller passes and the stylesheet declares.
     pub(crate) fn name(self) -> &'static str {
@@ -28,6 +30,7 @@ impl Family {
             Family::Serif => "Folio Serif",
             Family::Sans => "Folio Sans",
             Family::Mono => "Folio Mono",
+            Family::Emoji => "Folio Emoji",
         }
     }
 
@@ -37,6 +40,7 @@ impl Family {
             Family::Serif => "serif",
             Family::Sans => "sans",
             Family::Mono => "mono",
+            Family::Emoji => "emoji",
         }
     }
 
@@ -45,9 +49,10 @@ impl Family {
     /// serif.
     pub(crate) fn stack(self) -> &'static [Family] {
         match self {
-            Family::Serif => &[Family::Serif],
-            Family::Sans => &[Family::Sans, Family::Serif],
-            Family::Mono => &[Family::Mono, Family::Sans, Family::Serif],
+            Family::Serif => &[Family::Serif, Family::Emoji],
+            Family::Sans => &[Family::Sans, Family::Serif, Family::Emoji],
+            Family::Mono => &[Family::Mono, Family::Sans, Family::Serif, Family::Emoji],
+            Family::Emoji => &[Family::Emoji],
         }
     }
 
@@ -55,7 +60,7 @@ impl Family {
     pub(crate) fn generic(self) -> &'static str {
         match self {
             Family::Serif => "serif",
-            Family::Sans => "sans-serif",
+            Family::Sans | Family::Emoji => "sans-serif",
             Family::Mono => "monospace",
         }
     }
@@ -138,7 +143,7 @@ mod tests {
     fn stacks_match_css() {
         assert_eq!(
             Family::Mono.css_stack(),
-            "\"Folio Mono\", \"Folio Sans\", \"Folio Serif\", monospace"
+            "\"Folio Mono\", \"Folio Sans\", \"Folio Serif\", \"Folio Emoji\", monospace"
         );
         let mut u = CharUsage::default();
         u.record(TextStyle::BODY, "ab\n");

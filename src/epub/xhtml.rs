@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Align, Article, Block, Inline, ListItem};
+use crate::model::{Align, Article, AsideKind, Block, Definition, Inline, ListItem, Styled};
 
 use super::labels::Labels;
 use super::plan::{ArticlePlan, BookPlan, MAX_NESTING, TITLE_ID};
@@ -200,8 +200,61 @@ impl ArticleWriter<'_, '_> {
                 align, head, rows, ..
             } => self.table(align, head, rows),
             Block::Rule { .. } => self.raw("<hr/>\n"),
-            Block::Figure { image, alt, .. } => self.figure(&image.key, alt),
+            Block::Figure { image, alt, .. } => self.figure(&image.key, alt, image.width),
+            Block::Aside {
+                kind,
+                title,
+                blocks,
+                ..
+            } => self.aside(*kind, title, blocks, depth),
+            Block::Centered { blocks, .. } => {
+                self.raw("<div class=\"center\">\n");
+                self.blocks(blocks, depth + 1);
+                self.raw("</div>\n");
+            }
+            Block::Definitions { items, .. } => self.definitions(items, depth),
+            // A reflowable book has no pages to break.
+            Block::PageBreak { .. } => {}
         }
+    }
+
+    /// Alerts are `<aside role="note">` with their label as the first paragraph; a
+    /// `<details>` stays a details element, written open.
+    fn aside(&mut self, kind: AsideKind, title: &[Inline], blocks: &[Block], depth: usize) {
+        if kind == AsideKind::Details {
+            self.raw("<details open=\"open\">\n<summary>");
+            let style = self.style.bold();
+            self.styled(style, |w| w.inlines(title, depth + 1));
+            self.raw("</summary>\n");
+            self.blocks(blocks, depth + 1);
+            self.raw("</details>\n");
+            return;
+        }
+        self.raw(&format!(
+            "<aside class=\"alert alert-{}\" role=\"note\">\n<p class=\"alert-title\">",
+            kind.name()
+        ));
+        let style = self.style.bold();
+        self.styled(style, |w| w.inlines(title, depth + 1));
+        self.raw("</p>\n");
+        self.blocks(blocks, depth + 1);
+        self.raw("</aside>\n");
+    }
+
+    fn definitions(&mut self, items: &[Definition], depth: usize) {
+        self.raw("<dl>\n");
+        for item in items {
+            self.raw("<dt>");
+            let style = self.style.bold();
+            self.styled(style, |w| w.inlines(&item.term, depth + 1));
+            self.raw("</dt>\n");
+            for detail in &item.details {
+                self.raw("<dd>");
+                self.blocks(detail, depth + 1);
+                self.raw("</dd>\n");
+            }
+        }
+        self.raw("</dl>\n");
     }
 
     fn heading(&mut self, block: &Block, level: u8, content: &[Inline]) {
@@ -351,15 +404,22 @@ impl ArticleWriter<'_, '_> {
         self.raw(&format!("</{name}>"));
     }
 
-    fn figure(&mut self, key: &str, alt: &str) {
+    fn figure(&mut self, key: &str, alt: &str, asked: Option<u32>) {
         let Some(image) = self.book.image(key) else {
-            // Not planned: only possible past the nesting limit; keep the words.
-            self.raw("<p>");
-            self.text(alt);
-            self.raw("</p>\n");
+            // Not planned: a remote picture that could not be fetched (reported), or past
+            // the nesting limit. A framed box keeps the words.
+            self.raw("<div class=\"missing-picture\"><p>");
+            self.text(if alt.trim().is_empty() { key } else { alt });
+            self.raw("</p></div>\n");
             return;
         };
-        let (href, width, height) = (image.href.clone(), image.asset.width, image.asset.height);
+        let (href, mut width, mut height) =
+            (image.href.clone(), image.asset.width, image.asset.height);
+        // `<img width>`: shown at that width (never larger than the picture), height to match.
+        if let Some(w) = asked.filter(|&w| w < width) {
+            height = ((height as u64 * w as u64 + width as u64 / 2) / width as u64).max(1) as u32;
+            width = w;
+        }
         self.raw("<figure>\n<img src=\"");
         self.attr(&href);
         self.raw("\" alt=\"");
@@ -415,8 +475,36 @@ impl ArticleWriter<'_, '_> {
                 Inline::Link { url, content } => self.link(url, content, depth),
                 Inline::FootnoteRef { number } => self.noteref(*number),
                 Inline::LineBreak => self.raw("<br/>"),
+                Inline::Styled(look, content) => self.styled_inline(look, content, depth),
             }
         }
+    }
+
+    fn styled_inline(&mut self, look: &Styled, content: &[Inline], depth: usize) {
+        let tag = match look {
+            Styled::Underline => "u",
+            Styled::Subscript => "sub",
+            Styled::Superscript => "sup",
+            Styled::Keyboard => "kbd",
+            Styled::Mark => "mark",
+            Styled::Small => "small",
+            Styled::Abbr(title) => {
+                self.raw("<abbr title=\"");
+                self.attr(title);
+                self.raw("\">");
+                self.inlines(content, depth + 1);
+                self.raw("</abbr>");
+                return;
+            }
+        };
+        self.raw(&format!("<{tag}>"));
+        if *look == Styled::Keyboard {
+            let style = self.style.mono();
+            self.styled(style, |w| w.inlines(content, depth + 1));
+        } else {
+            self.inlines(content, depth + 1);
+        }
+        self.raw(&format!("</{tag}>"));
     }
 
     fn link(&mut self, url: &str, content: &[Inline], depth: usize) {
@@ -570,7 +658,25 @@ fn scan_blocks(blocks: &[Block], depth: usize, out: &mut BTreeSet<u32>) {
                     scan_inlines(cell, 0, out);
                 }
             }
-            Block::Code { .. } | Block::Rule { .. } | Block::Figure { .. } => {}
+            Block::Aside { title, .. } => {
+                scan_inlines(title, 0, out);
+                for blocks in block.children() {
+                    scan_blocks(blocks, depth + 1, out);
+                }
+            }
+            Block::Definitions { items, .. } => {
+                for item in items {
+                    scan_inlines(&item.term, 0, out);
+                    for blocks in &item.details {
+                        scan_blocks(blocks, depth + 1, out);
+                    }
+                }
+            }
+            Block::Centered { blocks, .. } => scan_blocks(blocks, depth + 1, out),
+            Block::Code { .. }
+            | Block::Rule { .. }
+            | Block::Figure { .. }
+            | Block::PageBreak { .. } => {}
         }
     }
 }
@@ -584,7 +690,7 @@ fn scan_inlines(items: &[Inline], depth: usize, out: &mut BTreeSet<u32>) {
             Inline::FootnoteRef { number } => {
                 out.insert(*number);
             }
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => {
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Styled(_, c) => {
                 scan_inlines(c, depth + 1, out);
             }
             Inline::Link { content, .. } => scan_inlines(content, depth + 1, out),
@@ -615,8 +721,25 @@ fn flat_block_text(block: &Block) -> String {
                     out.push(' ');
                 }
             }
-            Block::Rule { .. } => {}
+            Block::Rule { .. } | Block::PageBreak { .. } => {}
             Block::Figure { alt, .. } => out.push_str(alt),
+            Block::Aside { title, blocks, .. } => {
+                push_flat_inlines(title, &mut out);
+                stack.extend(blocks.iter().rev());
+            }
+            Block::Centered { blocks, .. } => stack.extend(blocks.iter().rev()),
+            Block::Definitions { items, .. } => {
+                for item in items {
+                    push_flat_inlines(&item.term, &mut out);
+                    out.push(' ');
+                }
+                stack.extend(
+                    items
+                        .iter()
+                        .rev()
+                        .flat_map(|i| i.details.iter().rev().flat_map(|d| d.iter().rev())),
+                );
+            }
         }
         if out.len() > before {
             out.push(' ');
@@ -631,7 +754,9 @@ fn push_flat_inlines(items: &[Inline], out: &mut String) {
     while let Some(item) = stack.pop() {
         match item {
             Inline::Text(t) | Inline::Code(t) => out.push_str(t),
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => stack.extend(c.iter().rev()),
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Styled(_, c) => {
+                stack.extend(c.iter().rev())
+            }
             Inline::Link { content, .. } => stack.extend(content.iter().rev()),
             Inline::FootnoteRef { .. } => {}
             Inline::LineBreak => out.push(' '),

@@ -2,7 +2,7 @@
 
 use crate::assets::fonts::FontBook;
 use crate::assets::images::ImageSet;
-use crate::model::{Article, Block, Inline, ListItem, SourcePos, plain_text};
+use crate::model::{Article, Block, Definition, ImageRef, Inline, ListItem, SourcePos, plain_text};
 use crate::text::script::is_cjk;
 use crate::theme::{TextStyle, Theme};
 
@@ -203,6 +203,14 @@ impl<'a> ArticleLayout<'a> {
             Block::Table { .. } => {
                 self.in_container(Role::Table, |l| l.block_untagged(block, indent, out))
             }
+            // Boxes and centred blocks group their text; what their inner blocks did not
+            // tag themselves (box titles, terms, plain lines) is one paragraph of the group.
+            Block::Aside { .. } | Block::Centered { .. } | Block::Definitions { .. } => self
+                .in_container(Role::Div, |l| {
+                    let inner = out.len();
+                    l.block_untagged(block, indent, out);
+                    l.tag_leaf(&mut out[inner..], Role::P);
+                }),
             _ => self.block_untagged(block, indent, out),
         }
         let role = match block {
@@ -212,7 +220,14 @@ impl<'a> ArticleLayout<'a> {
             }
             Block::Code { .. } => Role::Code,
             // Rules are decoration; containers tagged their content already.
-            Block::Rule { .. } | Block::List { .. } | Block::Quote { .. } | Block::Table { .. } => {
+            Block::Rule { .. }
+            | Block::List { .. }
+            | Block::Quote { .. }
+            | Block::Table { .. }
+            | Block::Aside { .. }
+            | Block::Centered { .. }
+            | Block::Definitions { .. }
+            | Block::PageBreak { .. } => {
                 return;
             }
             Block::Paragraph { .. } | Block::Figure { .. } => Role::P,
@@ -318,7 +333,148 @@ impl<'a> ArticleLayout<'a> {
                 }],
                 ..Default::default()
             }),
-            Block::Figure { image, alt, pos } => self.figure(&image.key, alt, indent, pos, out),
+            Block::Figure { image, alt, pos } => self.figure(image, alt, indent, pos, out),
+            Block::Aside {
+                title, blocks, pos, ..
+            } => self.aside(title, blocks, indent, pos, out),
+            Block::Centered { blocks, .. } => {
+                for block in blocks {
+                    match block {
+                        Block::Paragraph { content, pos } => {
+                            let text = self.styled(content, &t.body);
+                            let mut frags =
+                                self.paragraph(&text, &t.body, indent, 0.0, Align::Center, pos);
+                            set_gap(&mut frags, gap);
+                            out.extend(frags);
+                        }
+                        other => self.block(other, indent, out),
+                    }
+                }
+            }
+            Block::Definitions { items, pos } => self.definitions(items, indent, pos, out),
+            Block::PageBreak { .. } => out.push(Fragment {
+                page_break: true,
+                ..Default::default()
+            }),
+        }
+    }
+
+    /// A titled box (alert or details): the title in bold sans, the content indented, a
+    /// tinted ground and an accent bar down the left edge.
+    fn aside(
+        &mut self,
+        title: &[Inline],
+        blocks: &[Block],
+        indent: f32,
+        pos: &SourcePos,
+        out: &mut Vec<Fragment>,
+    ) {
+        let t = self.theme;
+        let pad = 0.6 * t.body.size;
+        let inner = indent + pad + 0.4 * t.body.size;
+        let mut title_style = t.headings[3].clone();
+        title_style.color = t.accent;
+        let mut text = self.styled(title, &title_style);
+        strip_links(&mut text);
+        let mut frags = vec![Fragment {
+            height: pad,
+            gap_before: t.paragraph_gap * t.body.size,
+            keep_with_next: true,
+            ..Default::default()
+        }];
+        let mut head = self.text_block(&text, &title_style, inner, Align::Left, pos);
+        chain(&mut head);
+        if let Some(last) = head.last_mut() {
+            last.keep_with_next = true;
+        }
+        frags.extend(head);
+        let mut body = Vec::new();
+        for block in blocks {
+            match block {
+                // Box paragraphs are not indented: the box already sets them apart.
+                Block::Paragraph { content, pos } => {
+                    let text = self.styled(content, &t.body);
+                    let mut f = self.paragraph(&text, &t.body, inner, 0.0, Align::Justify, pos);
+                    set_gap(&mut f, 0.3 * t.body.size);
+                    body.extend(f);
+                }
+                other => self.block(other, inner, &mut body),
+            }
+        }
+        // The box's right edge stays inside the text block.
+        frags.extend(body);
+        frags.push(Fragment {
+            height: pad,
+            ..Default::default()
+        });
+        for (i, f) in frags.iter_mut().enumerate() {
+            let top = if i == 0 { 0.0 } else { -f.gap_before };
+            f.items.insert(
+                0,
+                Item::Rect {
+                    x: indent,
+                    y: top,
+                    width: self.width - indent,
+                    height: f.height - top,
+                    color: t.code_background,
+                },
+            );
+            f.items.insert(
+                1,
+                Item::Rect {
+                    x: indent,
+                    y: top,
+                    width: 2.5,
+                    height: f.height - top,
+                    color: t.accent,
+                },
+            );
+        }
+        out.extend(frags);
+    }
+
+    /// Terms in bold, each definition indented under its term.
+    fn definitions(
+        &mut self,
+        items: &[Definition],
+        indent: f32,
+        pos: &SourcePos,
+        out: &mut Vec<Fragment>,
+    ) {
+        let t = self.theme;
+        let inner = indent + t.block_indent * t.body.size;
+        for item in items {
+            let mut style = t.body.clone();
+            style.font.bold = true;
+            let text = self.styled(&item.term, &style);
+            let mut term = self.text_block(&text, &style, indent, Align::Left, pos);
+            chain(&mut term);
+            if let Some(last) = term.last_mut() {
+                last.keep_with_next = true;
+            }
+            set_gap(&mut term, t.paragraph_gap * t.body.size);
+            out.extend(term);
+            for detail in &item.details {
+                for (i, block) in detail.iter().enumerate() {
+                    match block {
+                        Block::Paragraph { content, pos } => {
+                            let text = self.styled(content, &t.body);
+                            let mut f =
+                                self.paragraph(&text, &t.body, inner, 0.0, Align::Justify, pos);
+                            set_gap(
+                                &mut f,
+                                if i == 0 {
+                                    0.15 * t.body.size
+                                } else {
+                                    0.4 * t.body.size
+                                },
+                            );
+                            out.extend(f);
+                        }
+                        other => self.block(other, inner, out),
+                    }
+                }
+            }
         }
     }
 
@@ -442,20 +598,25 @@ impl<'a> ArticleLayout<'a> {
 
     fn figure(
         &mut self,
-        key: &str,
+        image: &ImageRef,
         alt: &str,
         indent: f32,
         pos: &SourcePos,
         out: &mut Vec<Fragment>,
     ) {
+        let key = image.key.as_str();
+        // `<img width>` in CSS pixels (0.75 pt): the author's size, never wider.
+        let asked = image.width.map(|px| px as f32 * 0.75);
         let t = self.theme;
         let Some(image) = self.images.get(key) else {
+            // A remote picture that could not be fetched (reported with its line).
+            self.placeholder(alt, key, indent, pos, out);
             return;
         };
         let avail = self.width - indent;
         // Never enlarge past 150 dpi: a small picture stretched to the full width prints soft.
         let natural = image.width as f32 / 150.0 * 72.0;
-        let mut w = avail.min(natural);
+        let mut w = avail.min(natural).min(asked.unwrap_or(f32::MAX));
         let mut h = w * image.height as f32 / image.width as f32;
         let max_h = self.height * t.max_image_height;
         if h > max_h {
@@ -500,6 +661,60 @@ impl<'a> ArticleLayout<'a> {
             items,
             gap_before: 0.8 * t.body.size,
             float: true,
+            ..Default::default()
+        });
+    }
+
+    /// A framed box with the picture's alt text (or its address) where a picture that could
+    /// not be had would go.
+    fn placeholder(
+        &mut self,
+        alt: &str,
+        key: &str,
+        indent: f32,
+        pos: &SourcePos,
+        out: &mut Vec<Fragment>,
+    ) {
+        let t = self.theme;
+        let avail = self.width - indent;
+        let w = avail * 0.6;
+        let x = indent + (avail - w) / 2.0;
+        let pad = t.body.size;
+        let label = if alt.trim().is_empty() { key } else { alt };
+        let caption = StyledText::plain(label, &t.caption);
+        let lines = self.lines(&caption, &t.caption, w - 2.0 * pad, 0.0, Align::Center, pos);
+        let text_h: f32 = lines.iter().map(|l| l.height).sum();
+        let h = (text_h + 2.0 * pad).max(4.0 * t.body.size);
+        let mut items = Vec::new();
+        let mut y = (h - text_h) / 2.0;
+        for line in lines {
+            let height = line.height;
+            for mut item in line.items {
+                item.translate(x + pad, y);
+                items.push(item);
+            }
+            y += height;
+        }
+        let (x1, y1) = (x + w, h);
+        for (a, b, c, d) in [
+            (x, 0.0, x1, 0.0),
+            (x1, 0.0, x1, y1),
+            (x1, y1, x, y1),
+            (x, y1, x, 0.0),
+        ] {
+            items.push(Item::Line {
+                x0: a,
+                y0: b,
+                x1: c,
+                y1: d,
+                width: 0.8,
+                color: t.rule_color,
+            });
+        }
+        out.push(Fragment {
+            height: h + 0.4 * t.body.size,
+            items,
+            gap_before: 0.8 * t.body.size,
             ..Default::default()
         });
     }
@@ -674,6 +889,7 @@ impl<'a> ArticleLayout<'a> {
             float: false,
             repeat: None,
             tags: Vec::new(),
+            page_break: false,
         }
     }
 }

@@ -23,6 +23,9 @@ pub struct Fragment {
     pub repeat: Option<std::sync::Arc<Fragment>>,
     /// What the items are, for the tagged PDF (see [`super::tags`]).
     pub tags: Vec<super::tags::TagSpan>,
+    /// A forced page break (`<!-- pagebreak -->`): what follows starts a new page, after any
+    /// floats still waiting. Carries no content.
+    pub page_break: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +58,20 @@ pub fn paginate(fragments: Vec<Fragment>, height: f32) -> Vec<Vec<Placed>> {
         current.is_empty() || y + gap + f.height <= height + 0.01
     };
     for fragment in fragments {
+        if fragment.page_break {
+            while !waiting.is_empty() {
+                if !current.is_empty() {
+                    pages.push(std::mem::take(&mut current));
+                    y = 0.0;
+                }
+                place_waiting(&mut waiting, &mut current, &mut y, height);
+            }
+            if !current.is_empty() {
+                pages.push(std::mem::take(&mut current));
+                y = 0.0;
+            }
+            continue;
+        }
         if fragment.float && (!waiting.is_empty() || !fits(&current, y, &fragment)) {
             waiting.push_back(fragment);
             continue;

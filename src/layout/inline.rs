@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 use crate::assets::fonts::{Family, FontStyle};
-use crate::model::Inline;
+use crate::model::{Inline, Styled};
 use crate::text::script::is_cjk;
 use crate::theme::{Rgb, TextStyle};
 
@@ -21,6 +21,10 @@ pub struct SpanStyle {
     /// Emphasis dots under each Han character (着重号): Chinese emphasis.
     pub dots: bool,
     pub strike: bool,
+    /// `<u>`/`<ins>`: a line under the text.
+    pub underline: bool,
+    /// `<mark>`: a highlight behind the text.
+    pub highlight: bool,
     pub link: Option<LinkTarget>,
 }
 
@@ -81,6 +85,8 @@ impl From<&TextStyle> for SpanStyle {
             oblique: false,
             dots: false,
             strike: false,
+            underline: false,
+            highlight: false,
             link: None,
         }
     }
@@ -139,6 +145,28 @@ pub fn push_inlines(
                 out.push(&number.to_string(), &s);
             }
             Inline::LineBreak => out.push("\n", style),
+            Inline::Styled(look, content) => {
+                let mut s = style.clone();
+                match look {
+                    Styled::Underline => s.underline = true,
+                    Styled::Mark => s.highlight = true,
+                    Styled::Small => s.size = style.size * 0.85,
+                    Styled::Superscript => {
+                        s.size = style.size * 0.7;
+                        s.rise = style.rise + style.size * 0.35;
+                    }
+                    Styled::Subscript => {
+                        s.size = style.size * 0.7;
+                        s.rise = style.rise - style.size * 0.15;
+                    }
+                    Styled::Keyboard => {
+                        s.font.family = Family::Mono;
+                        s.size = style.size * 0.9;
+                    }
+                    Styled::Abbr(_) => {}
+                }
+                push_inlines(content, &s, ctx, out);
+            }
         }
     }
 }

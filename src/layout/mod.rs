@@ -346,6 +346,7 @@ impl FrontLayout<'_> {
                 float: false,
                 repeat: None,
                 tags: Vec::new(),
+                page_break: false,
             })
             .collect()
     }
@@ -554,6 +555,7 @@ impl FrontLayout<'_> {
             float: false,
             repeat: None,
             tags: Vec::new(),
+            page_break: false,
         }
     }
 }

@@ -666,7 +666,7 @@ fn build_line(
                 color: span.color,
             });
         }
-        if span.strike || span.link.is_some() {
+        if span.strike || span.underline || span.highlight || span.link.is_some() {
             match decorations.last_mut() {
                 Some((s, _, x1)) if *s == span_index && (*x1 - x).abs() < 0.01 => *x1 = x + advance,
                 _ => decorations.push((span_index, x, x + advance)),
@@ -712,6 +712,30 @@ fn build_line(
                 width: 0.05 * span.size,
                 color: span.color,
             });
+        }
+        if span.underline {
+            let y = top_to_baseline - span.rise + 0.12 * span.size;
+            items.push(Item::Line {
+                x0,
+                y0: y,
+                x1,
+                y1: y,
+                width: 0.05 * span.size,
+                color: span.color,
+            });
+        }
+        if span.highlight {
+            // Behind the glyphs: painted first.
+            items.insert(
+                0,
+                Item::Rect {
+                    x: x0,
+                    y: top_to_baseline - span.rise - 0.88 * span.size,
+                    width: x1 - x0,
+                    height: 1.1 * span.size,
+                    color: crate::theme::Rgb(255, 236, 140),
+                },
+            );
         }
         if let Some(target) = &span.link {
             items.push(Item::Link {

@@ -130,6 +130,7 @@ pub(crate) fn table(
             float: false,
             repeat: None,
             tags: cell_tags,
+            page_break: false,
         });
     }
     // Body rows carry the header row, which pagination sets again on a new page.

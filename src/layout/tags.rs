@@ -28,6 +28,8 @@ pub enum Role {
     TH,
     TD,
     BlockQuote,
+    /// A group of blocks with no more specific role (alert boxes, centred text).
+    Div,
     Code,
     /// A picture, with its text alternative.
     Figure(String),

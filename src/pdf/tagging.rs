@@ -160,6 +160,7 @@ fn kind(role: &Role) -> TagKind {
         Role::TH => Tag::TH(TableHeaderScope::Column).into(),
         Role::TD => Tag::TD.into(),
         Role::BlockQuote => Tag::BlockQuote.into(),
+        Role::Div => Tag::Div.into(),
         Role::Code => Tag::Code.into(),
         Role::Figure(alt) => Tag::Figure(Some(alt.clone()).filter(|a| !a.trim().is_empty())).into(),
         Role::Caption => Tag::Caption.into(),
