@@ -11,6 +11,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod epub;
+pub(crate) mod labels;
 pub mod layout;
 pub mod model;
 pub mod output;

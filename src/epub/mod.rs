@@ -9,13 +9,12 @@
 //! `cover` (cover picture), `nav` (navigation entries), `css` (stylesheet), `usage`,
 //! `fonts` and `subset` (which characters each face needs, and cutting it down), `ident`
 //! (identifier and timestamp), `package` (epub-builder), `xml` (escaping and value
-//! syntax), `labels` (the book's own words).
+//! syntax); the book's own words come from the shared `crate::labels`.
 
 mod cover;
 mod css;
 mod fonts;
 mod ident;
-mod labels;
 mod nav;
 mod package;
 mod pages;
@@ -32,9 +31,9 @@ use crate::assets::images::ImageSet;
 use crate::diagnostics::Error;
 use crate::model::Document;
 
+use crate::labels::Labels;
 use fonts::FontSet;
 use ident::Identity;
-use labels::Labels;
 use package::{Book, BookArticle};
 use plan::BookPlan;
 use usage::CharUsage;

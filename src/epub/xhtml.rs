@@ -8,10 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Align, Article, Block, Inline, ListItem};
 
-use super::labels::Labels;
 use super::plan::{ArticlePlan, BookPlan, MAX_NESTING};
 use super::usage::{CharUsage, TextStyle};
 use super::xml;
+use crate::labels::Labels;
 
 /// The frame every content document shares. `lang` must already be a valid tag; `title`
 /// is plain text.

@@ -2,6 +2,7 @@
 
 use crate::assets::fonts::FontBook;
 use crate::assets::images::ImageSet;
+use crate::labels::Labels;
 use crate::model::{Article, Block, Inline, ListItem, SourcePos, plain_text};
 use crate::text::script::is_cjk;
 use crate::theme::{TextStyle, Theme};
@@ -397,11 +398,7 @@ impl<'a> ArticleLayout<'a> {
 
     fn footnotes(&mut self, article: &Article, out: &mut Vec<Fragment>) {
         let t = self.theme;
-        let heading = if article.lang.is_cjk() {
-            "注释"
-        } else {
-            "Notes"
-        };
+        let heading = Labels::for_lang(article.lang.as_str()).notes();
         out.push(Fragment {
             height: 0.8 * t.body.size,
             gap_before: 1.2 * t.body.size,

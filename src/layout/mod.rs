@@ -17,6 +17,7 @@ use rayon::prelude::*;
 
 use crate::assets::fonts::FontBook;
 use crate::assets::images::ImageSet;
+use crate::labels::Labels;
 use crate::model::{Document, SourcePos};
 use crate::theme::{TextStyle, Theme};
 
@@ -243,11 +244,7 @@ fn running_furniture(
 
 fn running_left(doc: &Document) -> String {
     let m = &doc.meta;
-    match (m.volume, m.issue) {
-        (_, Some(i)) if doc.meta.lang.is_cjk() => format!("{}　第 {i} 期", m.title),
-        (_, Some(i)) => format!("{} · No. {i}", m.title),
-        _ => m.title.clone(),
-    }
+    Labels::for_lang(m.lang.as_str()).running_title(&m.title, m.issue)
 }
 
 /// The first page: masthead and the table of contents.
@@ -324,14 +321,8 @@ impl FrontLayout<'_> {
         if let Some(sub) = &m.subtitle {
             out.extend(self.block(sub, &t.masthead_subtitle, Align::Center, 0.4 * t.body.size));
         }
-        let mut info = Vec::new();
-        match (m.volume, m.issue, cjk) {
-            (Some(v), Some(i), true) => info.push(format!("第 {v} 卷　第 {i} 期")),
-            (None, Some(i), true) => info.push(format!("第 {i} 期")),
-            (Some(v), Some(i), false) => info.push(format!("Vol. {v}, No. {i}")),
-            (None, Some(i), false) => info.push(format!("No. {i}")),
-            _ => {}
-        }
+        let labels = Labels::for_lang(m.lang.as_str());
+        let mut info: Vec<String> = labels.issue(m.volume, m.issue).into_iter().collect();
         if let Some(d) = &m.date {
             info.push(crate::timestamp::display_date(d, cjk));
         }
@@ -340,7 +331,7 @@ impl FrontLayout<'_> {
         }
         if !info.is_empty() {
             out.extend(self.block(
-                &info.join("　"),
+                &info.join(labels.separator()),
                 &t.masthead_info,
                 Align::Center,
                 0.8 * t.body.size,
@@ -370,8 +361,12 @@ impl FrontLayout<'_> {
             gap_before: 0.4 * t.body.size,
             ..Default::default()
         });
-        let heading = if cjk { "目录" } else { "Contents" };
-        let mut head = self.block(heading, &t.toc_heading, Align::Left, 1.2 * t.body.size);
+        let mut head = self.block(
+            labels.contents(),
+            &t.toc_heading,
+            Align::Left,
+            1.2 * t.body.size,
+        );
         if let Some(f) = head.last_mut() {
             f.keep_with_next = true;
         }
@@ -385,27 +380,15 @@ impl FrontLayout<'_> {
             ));
         }
         let editor: Vec<String> = [
-            m.editor.as_ref().map(|e| {
-                if cjk {
-                    format!("责任编辑：{e}")
-                } else {
-                    format!("Editor: {e}")
-                }
-            }),
-            (!m.authors.is_empty()).then(|| {
-                if cjk {
-                    format!("撰稿：{}", m.authors.join("、"))
-                } else {
-                    format!("Writers: {}", m.authors.join(", "))
-                }
-            }),
+            m.editor.as_ref().map(|e| labels.editor(e)),
+            (!m.authors.is_empty()).then(|| labels.authors(&m.authors)),
         ]
         .into_iter()
         .flatten()
         .collect();
         if !editor.is_empty() {
             out.extend(self.block(
-                &editor.join("　"),
+                &editor.join(labels.separator()),
                 &t.masthead_info,
                 Align::Left,
                 1.5 * t.body.size,
