@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod epub;
 pub(crate) mod labels;
 pub mod layout;
+pub(crate) mod links;
 pub mod model;
 pub mod output;
 pub mod pdf;
@@ -101,6 +102,7 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
     diags.extend(loaded.warnings);
     let document = loaded.document;
     let config = loaded.config;
+    diags.extend(links::LinkIndex::new(&document).check(&document));
 
     let (images, image_problems) = assets::images::load_images(&document);
     diags.extend(image_problems);

@@ -93,9 +93,10 @@ pub fn write_epub(
         .articles
         .iter()
         .zip(&plan.articles)
-        .map(|(article, planned)| BookArticle {
+        .enumerate()
+        .map(|(index, (article, planned))| BookArticle {
             file: planned.file.clone(),
-            xhtml: xhtml::article_document(article, planned, &plan, &mut usage),
+            xhtml: xhtml::article_document(article, index, planned, &plan, &mut usage),
             toc: nav::article_entry(planned, &mut usage),
         })
         .collect();

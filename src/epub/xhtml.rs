@@ -41,6 +41,7 @@ pub(crate) fn document(lang: &str, title: &str, body_class: &str, body: &str) ->
 /// Writes `article` as a complete XHTML document.
 pub(crate) fn article_document(
     article: &Article,
+    index: usize,
     plan: &ArticlePlan,
     book: &BookPlan<'_>,
     usage: &mut CharUsage,
@@ -52,6 +53,7 @@ pub(crate) fn article_document(
         plan,
         book,
         article,
+        index,
         labels,
         style: TextStyle::BODY,
         in_link: false,
@@ -73,6 +75,8 @@ struct ArticleWriter<'a, 'd> {
     plan: &'a ArticlePlan,
     book: &'a BookPlan<'d>,
     article: &'a Article,
+    /// The article's position in the book, for resolving internal links.
+    index: usize,
     labels: Labels,
     /// The style the stylesheet gives the element being written.
     style: TextStyle,
@@ -401,7 +405,11 @@ impl ArticleWriter<'_, '_> {
     }
 
     fn link(&mut self, url: &str, content: &[Inline], depth: usize) {
-        match safe_href(url) {
+        let href = match crate::links::fragment(url) {
+            Some(fragment) => self.book.internal_href(self.index, fragment),
+            None => safe_href(url),
+        };
+        match href {
             Some(href) if !self.in_link => {
                 self.raw("<a href=\"");
                 self.attr(&href);

@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use crate::assets::fonts::FontBook;
 use crate::assets::images::ImageSet;
 use crate::labels::Labels;
+use crate::links::{LinkIndex, Target};
 use crate::model::{Document, SourcePos};
 use crate::theme::{TextStyle, Theme};
 
@@ -137,19 +138,7 @@ pub fn layout_document(
         running_furniture(&mut page, doc, head, book, theme, &g);
         pages.push(page);
     }
-    for page in &mut pages {
-        for item in &mut page.items {
-            if let Item::Link { target, .. } = item
-                && let LinkTarget::Anchor(name) = target
-            {
-                *target = match anchors.get(name.as_str()) {
-                    Some(&(page, y)) => LinkTarget::Position { page, y },
-                    // A link to nowhere (a footnote with no text was warned about).
-                    None => LinkTarget::Position { page: 0, y: 0.0 },
-                };
-            }
-        }
-    }
+    resolve_links(&mut pages, &anchors, doc);
     missing.sort();
     missing.dedup();
     Laid {
@@ -160,6 +149,51 @@ pub fn layout_document(
             outline,
         },
         missing,
+    }
+}
+
+/// Turns anchor names into page positions. An author's `#fragment` that is not a heading
+/// of its own article is looked up book-wide ([`crate::links`]); a link that leads nowhere
+/// (already warned about with its file and line) keeps its text and loses the link.
+fn resolve_links(pages: &mut [Page], anchors: &HashMap<String, (usize, f32)>, doc: &Document) {
+    let index = LinkIndex::new(doc);
+    let article_of: HashMap<&str, usize> = doc
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(n, a)| (a.id.as_str(), n))
+        .collect();
+    let find = |name: &str| -> Option<(usize, f32)> {
+        if let Some(&at) = anchors.get(name) {
+            return Some(at);
+        }
+        // Article ids are `[a-z0-9-]`: the first `:` ends the prefix.
+        let (article, fragment) = name.split_once(':')?;
+        let from = *article_of.get(article)?;
+        let target = match index.resolve(from, fragment)? {
+            Target::Article(n) => article_anchor(&doc.articles[n]),
+            Target::Heading { article, id } => {
+                format!("{}{id}", article_anchor(&doc.articles[article]))
+            }
+        };
+        anchors.get(&target).copied()
+    };
+    for page in pages {
+        page.items.retain_mut(|item| {
+            let Item::Link { target, .. } = item else {
+                return true;
+            };
+            let LinkTarget::Anchor(name) = target else {
+                return true;
+            };
+            match find(name) {
+                Some((page, y)) => {
+                    *target = LinkTarget::Position { page, y };
+                    true
+                }
+                None => false,
+            }
+        });
     }
 }
 
