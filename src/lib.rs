@@ -134,6 +134,7 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
     });
     if let Some(laid) = &laid {
         report_missing(&laid.missing, opts.strict, &mut diags);
+        diags.extend(laid.warnings.iter().cloned());
     }
     if diags.has_errors() {
         return Err(Error::Input(diags.into_vec()));

@@ -2,6 +2,7 @@
 
 use crate::assets::fonts::FontBook;
 use crate::assets::images::ImageSet;
+use crate::diagnostics::Diagnostic;
 use crate::labels::Labels;
 use crate::model::{Article, Block, Inline, ListItem, SourcePos, plain_text};
 use crate::text::script::is_cjk;
@@ -30,7 +31,15 @@ pub struct ArticleLayout<'a> {
     pub(crate) lang: String,
     pub(crate) prefix: String,
     pub missing: Vec<Missing>,
+    /// Limits the layout met (deep nesting, wide tables), with file and line.
+    pub warnings: Vec<Diagnostic>,
+    /// Deep nesting is warned about once per article.
+    deep_warned: bool,
 }
+
+/// Indentation stops growing where it would leave less than this many ems of measure:
+/// deeper quotes and lists are set at the same indent rather than off the page.
+const MIN_MEASURE_EM: f32 = 12.0;
 
 /// Anchor name of an article's start.
 pub fn article_anchor(article: &Article) -> String {
@@ -55,6 +64,8 @@ impl<'a> ArticleLayout<'a> {
             lang: article.lang.as_str().to_owned(),
             prefix: article_anchor(article),
             missing: Vec::new(),
+            warnings: Vec::new(),
+            deep_warned: false,
         }
     }
 
@@ -184,7 +195,9 @@ impl<'a> ArticleLayout<'a> {
                 set_gap(&mut frags, gap);
                 out.extend(frags);
             }
-            Block::List { start, items, .. } => {
+            Block::List {
+                start, items, pos, ..
+            } => {
                 for (n, item) in items.iter().enumerate() {
                     let marker = match (item.task, start) {
                         (Some(true), _) => "▣".to_owned(),
@@ -192,14 +205,16 @@ impl<'a> ArticleLayout<'a> {
                         (None, Some(s)) => format!("{}.", s + n as u64),
                         (None, None) => if indent > 0.0 { "◦" } else { "•" }.to_owned(),
                     };
-                    self.list_item(item, &marker, indent, out);
+                    self.list_item(item, &marker, indent, pos, out);
                 }
             }
-            Block::Quote { blocks, .. } => {
-                let inner = indent + t.block_indent * t.body.size;
+            Block::Quote { blocks, pos } => {
+                let inner = self.nest(indent, pos);
                 let mut frags = Vec::new();
                 self.blocks(blocks, inner, &mut frags);
-                let bar_x = indent + 0.6 * t.body.size;
+                // Drawn one indent step left of the text: beyond the minimum measure the
+                // bars of deeper levels coincide.
+                let bar_x = inner - (t.block_indent - 0.6) * t.body.size;
                 for (i, f) in frags.iter_mut().enumerate() {
                     let top = if i == 0 { 0.0 } else { -f.gap_before };
                     f.items.push(Item::Rect {
@@ -240,9 +255,41 @@ impl<'a> ArticleLayout<'a> {
         }
     }
 
-    fn list_item(&mut self, item: &ListItem, marker: &str, indent: f32, out: &mut Vec<Fragment>) {
+    /// The indent one level inside `indent`, unless that would leave less than the minimum
+    /// measure: then the same indent, and a warning (once per article) naming the place.
+    fn nest(&mut self, indent: f32, pos: &SourcePos) -> f32 {
         let t = self.theme;
-        let inner = indent + t.block_indent * t.body.size;
+        let wanted = indent + t.block_indent * t.body.size;
+        let min_measure = (MIN_MEASURE_EM * t.body.size).min(self.width);
+        let limit = (self.width - min_measure).max(0.0);
+        if wanted <= limit {
+            return wanted;
+        }
+        if !self.deep_warned {
+            self.deep_warned = true;
+            self.warnings.push(
+                Diagnostic::warning(format!(
+                    "quotes or lists nested this deep would leave less than {MIN_MEASURE_EM} em \
+                     of text width; deeper levels are set at the same indent"
+                ))
+                .at(pos)
+                .with_help("flatten the nesting"),
+            );
+        }
+        // Still a step deeper than `indent` if there is room at all, never past the limit.
+        limit.max(indent).min(wanted)
+    }
+
+    fn list_item(
+        &mut self,
+        item: &ListItem,
+        marker: &str,
+        indent: f32,
+        list_pos: &SourcePos,
+        out: &mut Vec<Fragment>,
+    ) {
+        let t = self.theme;
+        let inner = self.nest(indent, list_pos);
         let mut frags = Vec::new();
         for (i, block) in item.blocks.iter().enumerate() {
             match block {
@@ -281,9 +328,11 @@ impl<'a> ArticleLayout<'a> {
             Align::Right,
             &pos,
         );
+        // One indent step left of the text, which is `indent` unless nesting hit the limit.
+        let marker_x = inner - t.block_indent * t.body.size;
         if let Some(line) = marker_lines.into_iter().next() {
             for mut item in line.items {
-                item.translate(indent, 0.0);
+                item.translate(marker_x, 0.0);
                 first.items.push(item);
             }
         }

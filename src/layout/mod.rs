@@ -17,6 +17,7 @@ use rayon::prelude::*;
 
 use crate::assets::fonts::FontBook;
 use crate::assets::images::ImageSet;
+use crate::diagnostics::Diagnostic;
 use crate::labels::Labels;
 use crate::links::{LinkIndex, Target};
 use crate::model::{Document, SourcePos};
@@ -60,7 +61,12 @@ pub struct Laid {
     pub pages: Pages,
     /// Characters no font covers, where they occur (sorted, deduplicated).
     pub missing: Vec<Missing>,
+    /// Limits the layout met (deep nesting, wide tables), in document order.
+    pub warnings: Vec<Diagnostic>,
 }
+
+/// One article's pages, the characters no font had and the limits it met.
+type ArticlePages = (Vec<Vec<Placed>>, Vec<Missing>, Vec<Diagnostic>);
 
 pub fn layout_document(
     doc: &Document,
@@ -70,15 +76,16 @@ pub fn layout_document(
     geometry: Geometry,
 ) -> Laid {
     let g = geometry;
-    let articles: Vec<(Vec<Vec<Placed>>, Vec<Missing>)> = doc
+    let articles: Vec<ArticlePages> = doc
         .articles
         .par_iter()
         .map(|a| {
             let mut l = ArticleLayout::new(book, theme, images, g.text_width, g.text_height, a);
             let frags = l.article(a);
-            (paginate(frags, g.text_height), l.missing)
+            (paginate(frags, g.text_height), l.missing, l.warnings)
         })
         .collect();
+    let mut warnings = Vec::new();
 
     let mut missing: Vec<Missing> = Vec::new();
     // The front page: masthead and contents. Its length depends only on the entries, so
@@ -95,7 +102,7 @@ pub fn layout_document(
     let front_pages = paginate(probe, g.text_height).len();
     let mut starts = Vec::new();
     let mut next = front_pages;
-    for (pages, _) in &articles {
+    for (pages, _, _) in &articles {
         starts.push(next as u32 + 1);
         next += pages.len();
     }
@@ -103,8 +110,9 @@ pub fn layout_document(
     let front = paginate(front_l.front_page(doc, &starts), g.text_height);
 
     let mut all: Vec<(Vec<Placed>, Option<usize>)> = front.into_iter().map(|p| (p, None)).collect();
-    for (i, (pages, m)) in articles.into_iter().enumerate() {
+    for (i, (pages, m, w)) in articles.into_iter().enumerate() {
         missing.extend(m);
+        warnings.extend(w);
         all.extend(pages.into_iter().map(|p| (p, Some(i))));
     }
 
@@ -149,6 +157,7 @@ pub fn layout_document(
             outline,
         },
         missing,
+        warnings,
     }
 }
 
