@@ -31,6 +31,9 @@ pub struct Config {
     pub order: Option<Vec<String>>,
     /// Extra font folders, absolute (given relative to the content folder).
     pub font_dirs: Vec<PathBuf>,
+    /// `template = "report"` or a `.toml` file in the content folder, with its line.
+    /// `None`: the bulletin template.
+    pub template: Option<(String, u32)>,
 }
 
 /// Paper size and margins, in millimetres.
@@ -87,6 +90,7 @@ const TOP_KEYS: &[&str] = &[
     "order",
     "page",
     "fonts",
+    "template",
 ];
 const PAGE_KEYS: &[&str] = &["size", "margins"];
 const MARGIN_KEYS: &[&str] = &["top", "bottom", "left", "right"];
@@ -175,6 +179,7 @@ fn default_config(title: String) -> Config {
         page: PageSetup::default(),
         order: None,
         font_dirs: Vec::new(),
+        template: None,
     }
 }
 
@@ -249,6 +254,10 @@ pub(crate) fn parse_config(text: &str, root_abs: &Path, fallback_title: &str) ->
                 }
             }
             "fonts" => config.font_dirs = w.fonts(value, root_abs),
+            "template" => {
+                let line = w.lines.line(value.span().start);
+                config.template = w.text("template", value).map(|t| (t, line));
+            }
             other => w.unknown(key, other, TOP_KEYS, None),
         }
     }

@@ -17,6 +17,7 @@ pub(crate) mod links;
 pub mod model;
 pub mod output;
 pub mod pdf;
+pub mod template;
 pub mod text;
 pub mod theme;
 pub mod timestamp;
@@ -61,6 +62,9 @@ pub struct Options {
     pub strict: bool,
     /// `SOURCE_DATE_EPOCH`: the time written into the outputs.
     pub source_date_epoch: Option<i64>,
+    /// `--template`: overrides `template` in bulletin.toml (a built-in name or a file
+    /// relative to the content folder).
+    pub template: Option<String>,
 }
 
 impl Options {
@@ -74,6 +78,7 @@ impl Options {
             system_fonts: true,
             strict: false,
             source_date_epoch: None,
+            template: None,
         }
     }
 }
@@ -119,18 +124,13 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
     })?;
     book.cover(&document.used_chars());
 
+    let template = choose_template(opts, &config)?;
     let laid = need_layout.then(|| {
         let p = &config.page;
         let m = p.margins;
         let geometry =
             Geometry::from_mm(p.width_mm, p.height_mm, [m.top, m.right, m.bottom, m.left]);
-        layout::layout_document(
-            &document,
-            &book,
-            &images,
-            &theme::Theme::default(),
-            geometry,
-        )
+        layout::layout_with_template(&document, &book, &images, &template, geometry)
     });
     if let Some(laid) = &laid {
         report_missing(&laid.missing, opts.strict, &mut diags);
@@ -146,6 +146,22 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
         laid,
         diags,
     })
+}
+
+/// `--template`, else `template = …` in bulletin.toml, else the bulletin.
+fn choose_template(opts: &Options, config: &config::Config) -> Result<template::Template, Error> {
+    let choice = match (&opts.template, &config.template) {
+        (Some(name), _) => Some((name.clone(), 0)),
+        (None, Some((name, line))) => Some((name.clone(), *line)),
+        (None, None) => None,
+    };
+    match choice {
+        Some((name, line)) => {
+            template::Template::choose(&name, &opts.content_dir, line).map_err(Error::Input)
+        }
+        None => Ok(template::Template::builtin("bulletin")
+            .expect("templates/bulletin.toml is complete (checked by the template tests)")),
+    }
 }
 
 /// One finding per character and place, so the author can fix each occurrence.

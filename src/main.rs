@@ -61,6 +61,10 @@ struct Common {
     /// Print errors only.
     #[arg(short, long)]
     quiet: bool,
+    /// The document kind: bulletin, report, article, or a template .toml file (relative to
+    /// the content folder). Overrides `template` in bulletin.toml.
+    #[arg(long)]
+    template: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -87,6 +91,7 @@ fn main() -> ExitCode {
     opts.font_dirs = common.font_dirs.clone();
     opts.system_fonts = !common.no_system_fonts;
     opts.strict = common.strict;
+    opts.template = common.template.clone();
     opts.source_date_epoch = match source_date_epoch() {
         Ok(v) => v,
         Err(msg) => {

@@ -35,6 +35,8 @@ pub struct ArticleLayout<'a> {
     pub warnings: Vec<Diagnostic>,
     /// Deep nesting is warned about once per article.
     deep_warned: bool,
+    /// How the title, subtitle and byline are aligned (the template's choice).
+    pub title_align: Align,
 }
 
 /// Indentation stops growing where it would leave less than this many ems of measure:
@@ -66,6 +68,7 @@ impl<'a> ArticleLayout<'a> {
             missing: Vec::new(),
             warnings: Vec::new(),
             deep_warned: false,
+            title_align: Align::Left,
         }
     }
 
@@ -80,7 +83,7 @@ impl<'a> ArticleLayout<'a> {
             &StyledText::plain(&article.title, &t.article_title),
             &t.article_title,
             0.0,
-            Align::Left,
+            self.title_align,
             &pos,
         );
         if let Some(first) = title.first_mut() {
@@ -96,7 +99,7 @@ impl<'a> ArticleLayout<'a> {
                 &StyledText::plain(sub, &t.article_subtitle),
                 &t.article_subtitle,
                 0.0,
-                Align::Left,
+                self.title_align,
                 &pos,
             );
             chain(&mut f);
@@ -116,7 +119,7 @@ impl<'a> ArticleLayout<'a> {
                 &StyledText::plain(&byline.join("　"), &t.byline),
                 &t.byline,
                 0.0,
-                Align::Left,
+                self.title_align,
                 &pos,
             );
             chain(&mut f);
@@ -136,6 +139,10 @@ impl<'a> ArticleLayout<'a> {
             gap_before: 0.3 * t.body.size,
             ..Default::default()
         });
+        // The head never ends a page without the text after it.
+        for f in &mut out {
+            f.keep_with_next = true;
+        }
         self.blocks(&article.blocks, 0.0, &mut out);
         if !article.footnotes.is_empty() {
             self.footnotes(article, &mut out);

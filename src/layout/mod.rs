@@ -1,11 +1,14 @@
 //! Layout: the document model, fonts and images in; positioned pages out.
 //!
-//! Articles are laid out in parallel (each starts on a new page, so they are independent),
-//! then the front page with the table of contents is set, pages are numbered, running heads
-//! and folios are added, and internal link targets are resolved to page positions.
+//! The template ([`crate::template`]) decides the document's shape: articles are set in
+//! parallel, then paginated one after another or each from a new (or right-hand) page; the
+//! front matter (masthead, cover, contents) is set with the final page numbers, pages are
+//! numbered (roman for a book's front matter), running heads and folios are added, and
+//! internal link targets are resolved to page positions.
 
 pub mod article;
 pub mod flow;
+mod front;
 pub mod inline;
 pub mod page;
 pub mod paragraph;
@@ -20,12 +23,14 @@ use crate::assets::images::ImageSet;
 use crate::diagnostics::Diagnostic;
 use crate::labels::Labels;
 use crate::links::{LinkIndex, Target};
-use crate::model::{Document, SourcePos};
+use crate::model::Document;
+use crate::template::{DocumentKind, Front, RunningHead, Start, Template, TitleAlign};
 use crate::theme::{TextStyle, Theme};
 
 use article::{ArticleLayout, Missing, article_anchor};
-use flow::{Anchor, Fragment, Placed, paginate};
-use inline::{SpanStyle, StyledText};
+use flow::{Fragment, Placed, paginate};
+use front::FrontLayout;
+use inline::StyledText;
 use page::{Item, LinkTarget, OutlineEntry, Page, Pages};
 use paragraph::{Align, ParagraphStyle, set_paragraph};
 
@@ -65,9 +70,7 @@ pub struct Laid {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// One article's pages, the characters no font had and the limits it met.
-type ArticlePages = (Vec<Vec<Placed>>, Vec<Missing>, Vec<Diagnostic>);
-
+/// Lays out `doc` as the bulletin template does, with `theme` for its look.
 pub fn layout_document(
     doc: &Document,
     book: &FontBook,
@@ -75,56 +78,177 @@ pub fn layout_document(
     theme: &Theme,
     geometry: Geometry,
 ) -> Laid {
+    let mut template = Template::builtin("bulletin").unwrap_or_else(|| unreachable!());
+    template.theme = theme.clone();
+    layout_with_template(doc, book, images, &template, geometry)
+}
+
+/// One page before its furniture is added.
+struct Sheet {
+    placed: Vec<Placed>,
+    /// Front matter (numbered separately when the template asks for roman numbers).
+    front: bool,
+    /// The article the running head names.
+    article: Option<usize>,
+    /// An article starts on this page (book heads are left off such pages).
+    opens: bool,
+    /// The page carries no head and no folio (a cover, a blank left-hand page).
+    bare: bool,
+}
+
+impl Sheet {
+    fn new(placed: Vec<Placed>, front: bool) -> Sheet {
+        Sheet {
+            placed,
+            front,
+            article: None,
+            opens: false,
+            bare: false,
+        }
+    }
+}
+
+/// Lays out `doc` as `template` says: its front matter, where articles start, its running
+/// heads and page numbers, its look. `folio archive` calls this with the `article`
+/// template for single-article copies.
+pub fn layout_with_template(
+    doc: &Document,
+    book: &FontBook,
+    images: &ImageSet,
+    template: &Template,
+    geometry: Geometry,
+) -> Laid {
     let g = geometry;
-    let articles: Vec<ArticlePages> = doc
+    let kind = &template.document;
+    let theme = &template.theme;
+    let title_align = match kind.title_align {
+        TitleAlign::Left => Align::Left,
+        TitleAlign::Center => Align::Center,
+    };
+    type ArticleFlow = (Vec<Fragment>, Vec<Missing>, Vec<Diagnostic>);
+    let articles: Vec<ArticleFlow> = doc
         .articles
         .par_iter()
         .map(|a| {
             let mut l = ArticleLayout::new(book, theme, images, g.text_width, g.text_height, a);
+            l.title_align = title_align;
             let frags = l.article(a);
-            (paginate(frags, g.text_height), l.missing, l.warnings)
+            (frags, l.missing, l.warnings)
         })
         .collect();
     let mut warnings = Vec::new();
-
     let mut missing: Vec<Missing> = Vec::new();
-    // The front page: masthead and contents. Its length depends only on the entries, so
-    // it is set once with the final page numbers, which are known by counting.
+    let mut flows = Vec::with_capacity(articles.len());
+    for (frags, m, w) in articles {
+        missing.extend(m);
+        warnings.extend(w);
+        flows.push(frags);
+    }
+
+    // Front matter. Its length depends only on the number of entries, so it is set once
+    // with stand-in page numbers to count its pages, then again with the real ones.
     let meta_lang = doc.meta.lang.as_str().to_owned();
+    let mut front_missing = Vec::new();
     let mut front_l = FrontLayout {
         book,
         theme,
         width: g.text_width,
         lang: &meta_lang,
-        missing: &mut missing,
+        missing: &mut front_missing,
     };
-    let probe = front_l.front_page(doc, &vec![999; doc.articles.len()]);
-    let front_pages = paginate(probe, g.text_height).len();
-    let mut starts = Vec::new();
-    let mut next = front_pages;
-    for (pages, _, _) in &articles {
-        starts.push(next as u32 + 1);
-        next += pages.len();
-    }
+    let front_sheets = |front_l: &mut FrontLayout<'_>, starts: &[u32]| -> Vec<Sheet> {
+        let mut sheets = Vec::new();
+        match kind.front {
+            Front::Masthead => {
+                let mut frags = front_l.masthead(doc);
+                if kind.contents {
+                    frags.extend(front_l.contents(doc, starts));
+                }
+                frags.extend(front_l.credits(doc));
+                sheets.extend(
+                    paginate(frags, g.text_height)
+                        .into_iter()
+                        .map(|p| Sheet::new(p, true)),
+                );
+            }
+            Front::Cover => {
+                let mut frags = front_l.cover(doc, g.text_height);
+                frags.extend(front_l.credits(doc));
+                for (n, p) in paginate(frags, g.text_height).into_iter().enumerate() {
+                    let mut sheet = Sheet::new(p, true);
+                    sheet.bare = n == 0;
+                    sheets.push(sheet);
+                }
+                if kind.contents {
+                    if kind.start == Start::RightPage && sheets.len() % 2 == 1 {
+                        let mut blank = Sheet::new(Vec::new(), true);
+                        blank.bare = true;
+                        sheets.push(blank);
+                    }
+                    let frags = front_l.contents(doc, starts);
+                    sheets.extend(
+                        paginate(frags, g.text_height)
+                            .into_iter()
+                            .map(|p| Sheet::new(p, true)),
+                    );
+                }
+            }
+            // The compact head opens the article flow instead.
+            Front::Head => {}
+        }
+        sheets
+    };
+    let probe = front_sheets(&mut front_l, &vec![999; doc.articles.len()]);
+    let front_count = probe.len();
     front_l.missing.clear();
-    let front = paginate(front_l.front_page(doc, &starts), g.text_height);
 
-    let mut all: Vec<(Vec<Placed>, Option<usize>)> = front.into_iter().map(|p| (p, None)).collect();
-    for (i, (pages, m, w)) in articles.into_iter().enumerate() {
-        missing.extend(m);
-        warnings.extend(w);
-        all.extend(pages.into_iter().map(|p| (p, Some(i))));
+    // The articles' pages.
+    let head = (kind.front == Front::Head).then(|| front_l.compact_head(doc));
+    let body = body_sheets(doc, flows, head, kind, front_count, theme, g.text_height);
+    let first_body_number = |index: usize| -> u32 {
+        if kind.roman_front {
+            (index - front_count) as u32 + 1
+        } else {
+            index as u32 + 1
+        }
+    };
+    let mut starts = vec![0u32; doc.articles.len()];
+    let mut seen = vec![false; doc.articles.len()];
+    for (i, sheet) in body.iter().enumerate() {
+        if let Some(a) = sheet.article
+            && sheet.opens
+            && !seen[a]
+        {
+            seen[a] = true;
+            starts[a] = first_body_number(front_count + i);
+        }
     }
+    let front = front_sheets(&mut front_l, &starts);
+    debug_assert_eq!(front.len(), front_count);
+    missing.extend(front_missing);
 
     let mut anchors: HashMap<String, (usize, f32)> = HashMap::new();
     let mut outline = Vec::new();
-    let mut pages = Vec::with_capacity(all.len());
-    for (index, (placed, article)) in all.into_iter().enumerate() {
+    let mut pages = Vec::with_capacity(front.len() + body.len());
+    let right = g.width - g.left - g.text_width;
+    for (index, sheet) in front.into_iter().chain(body).enumerate() {
+        // Mirrored margins: a left-hand (even) page has its wider margin on the right.
+        let left = if kind.mirrored && index % 2 == 1 {
+            right
+        } else {
+            g.left
+        };
+        let (number, roman) = if kind.roman_front && sheet.front {
+            (index as u32 + 1, true)
+        } else {
+            (first_body_number(index), false)
+        };
         let mut page = Page {
             items: Vec::new(),
-            number: index as u32 + 1,
+            number,
+            roman,
         };
-        for p in placed {
+        for p in sheet.placed {
             let y = g.top + p.y;
             for a in &p.fragment.anchors {
                 anchors.insert(a.name.clone(), (index, y));
@@ -138,12 +262,20 @@ pub fn layout_document(
                 }
             }
             for mut item in p.fragment.items {
-                item.translate(g.left, y);
+                item.translate(left, y);
                 page.items.push(item);
             }
         }
-        let head = article.map(|i| doc.articles[i].title.as_str());
-        running_furniture(&mut page, doc, head, book, theme, &g);
+        if !sheet.bare {
+            let head = match (kind.running_head, sheet.article) {
+                (_, None) | (RunningHead::None, _) => Head::None,
+                (RunningHead::Bulletin, Some(a)) => Head::Bulletin(&doc.articles[a].title),
+                (RunningHead::Book, Some(_)) if sheet.opens => Head::None,
+                (RunningHead::Book, Some(_)) if index % 2 == 1 => Head::Even(&doc.meta.title),
+                (RunningHead::Book, Some(a)) => Head::Odd(&doc.articles[a].title),
+            };
+            running_furniture(&mut page, doc, head, book, theme, &g, left);
+        }
         pages.push(page);
     }
     resolve_links(&mut pages, &anchors, doc);
@@ -159,6 +291,91 @@ pub fn layout_document(
         missing,
         warnings,
     }
+}
+
+/// The articles' pages, each starting where the template says. `front_count` pages come
+/// before them (right-hand pages are odd counted from the first page).
+fn body_sheets(
+    doc: &Document,
+    flows: Vec<Vec<Fragment>>,
+    head: Option<Vec<Fragment>>,
+    kind: &DocumentKind,
+    front_count: usize,
+    theme: &Theme,
+    height: f32,
+) -> Vec<Sheet> {
+    let mut sheets: Vec<Sheet> = Vec::new();
+    if kind.start == Start::Continuous {
+        // One flow: each article's title follows the previous article after a gap.
+        let mut all = head.unwrap_or_default();
+        for (i, mut frags) in flows.into_iter().enumerate() {
+            if let Some(first) = frags.first_mut()
+                && (i > 0 || !all.is_empty())
+            {
+                first.gap_before = 2.5 * theme.body.size;
+            }
+            all.extend(frags);
+        }
+        let openers: HashMap<String, usize> = doc
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (article_anchor(a), i))
+            .collect();
+        let mut current = None;
+        for placed in paginate(all, height) {
+            let opened: Vec<usize> = placed
+                .iter()
+                .flat_map(|p| &p.fragment.anchors)
+                .filter_map(|a| openers.get(&a.name).copied())
+                .collect();
+            let mut sheet = Sheet::new(placed, false);
+            sheet.opens = !opened.is_empty();
+            // The head names the article at the page top, or the first one opening here.
+            sheet.article = if opened.is_empty() {
+                current
+            } else {
+                current.or(opened.first().copied())
+            };
+            if let Some(&last) = opened.last() {
+                current = Some(last);
+            }
+            // A page that begins with an article's title is named after it.
+            if let Some(first) = sheet.placed.first()
+                && let Some(a) = first
+                    .fragment
+                    .anchors
+                    .iter()
+                    .find_map(|a| openers.get(&a.name))
+            {
+                sheet.article = Some(*a);
+            }
+            sheets.push(sheet);
+        }
+        return sheets;
+    }
+    let mut head = head;
+    for (i, frags) in flows.into_iter().enumerate() {
+        if kind.start == Start::RightPage && (front_count + sheets.len()) % 2 == 1 {
+            let mut blank = Sheet::new(Vec::new(), false);
+            blank.bare = true;
+            sheets.push(blank);
+        }
+        let frags = match head.take() {
+            Some(mut h) => {
+                h.extend(frags);
+                h
+            }
+            None => frags,
+        };
+        for (n, placed) in paginate(frags, height).into_iter().enumerate() {
+            let mut sheet = Sheet::new(placed, false);
+            sheet.article = Some(i);
+            sheet.opens = n == 0;
+            sheets.push(sheet);
+        }
+    }
+    sheets
 }
 
 /// Turns anchor names into page positions. An author's `#fragment` that is not a heading
@@ -236,282 +453,103 @@ fn one_line(
         .collect()
 }
 
-/// Running head (bulletin title left, article title right, a rule) and the folio.
+/// What the running head of a page carries.
+enum Head<'a> {
+    None,
+    /// Bulletin name and issue left, this article's title right.
+    Bulletin(&'a str),
+    /// A book's left-hand page: the book's title at the outer (left) edge.
+    Even(&'a str),
+    /// A book's right-hand page: the chapter's title at the outer (right) edge.
+    Odd(&'a str),
+}
+
+/// The running head (with a rule under it) and the folio.
 fn running_furniture(
     page: &mut Page,
     doc: &Document,
-    article_title: Option<&str>,
+    head: Head<'_>,
     book: &FontBook,
     theme: &Theme,
     g: &Geometry,
+    left: f32,
 ) {
     let style = &theme.running;
     let lang = doc.meta.lang.as_str();
     let pitch = style.size * style.leading;
-    if let Some(title) = article_title {
-        let y = g.top - theme.header_offset * 0.5 - pitch;
-        let left = running_left(doc);
-        let half = g.text_width * 0.48;
-        for (text, align, x) in [
-            (left.as_str(), Align::Left, g.left),
-            (title, Align::Right, g.left + g.text_width - half),
-        ] {
-            for mut item in one_line(text, style, half, align, lang, book) {
+    let y = g.top - theme.header_offset * 0.5 - pitch;
+    let half = g.text_width * 0.48;
+    let full = g.text_width;
+    let bulletin_left;
+    let parts: Vec<(&str, Align, f32, f32)> = match head {
+        Head::None => Vec::new(),
+        Head::Bulletin(title) => {
+            bulletin_left = running_left(doc);
+            vec![
+                (bulletin_left.as_str(), Align::Left, left, half),
+                (title, Align::Right, left + full - half, half),
+            ]
+        }
+        Head::Even(title) => vec![(title, Align::Left, left, full)],
+        Head::Odd(title) => vec![(title, Align::Right, left, full)],
+    };
+    if !parts.is_empty() {
+        for (text, align, x, width) in parts {
+            for mut item in one_line(text, style, width, align, lang, book) {
                 item.translate(x, y);
                 page.items.push(item);
             }
         }
         let rule_y = g.top - theme.header_offset * 0.5 + 2.0;
         page.items.push(Item::Line {
-            x0: g.left,
+            x0: left,
             y0: rule_y,
-            x1: g.left + g.text_width,
+            x1: left + g.text_width,
             y1: rule_y,
             width: 0.4,
             color: theme.rule_color,
         });
     }
     let y = g.top + g.text_height + theme.footer_offset * 0.5;
-    for mut item in one_line(
-        &page.number.to_string(),
-        style,
-        g.text_width,
-        Align::Center,
-        lang,
-        book,
-    ) {
-        item.translate(g.left, y);
+    let folio = if page.roman {
+        roman(page.number)
+    } else {
+        page.number.to_string()
+    };
+    for mut item in one_line(&folio, style, g.text_width, Align::Center, lang, book) {
+        item.translate(left, y);
         page.items.push(item);
     }
+}
+
+/// Lower-case roman numerals (front matter page numbers).
+fn roman(mut n: u32) -> String {
+    const DIGITS: [(u32, &str); 13] = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ];
+    let mut out = String::new();
+    for (value, digits) in DIGITS {
+        while n >= value {
+            out.push_str(digits);
+            n -= value;
+        }
+    }
+    out
 }
 
 fn running_left(doc: &Document) -> String {
     let m = &doc.meta;
     Labels::for_lang(m.lang.as_str()).running_title(&m.title, m.issue)
-}
-
-/// The first page: masthead and the table of contents.
-struct FrontLayout<'a> {
-    book: &'a FontBook,
-    theme: &'a Theme,
-    width: f32,
-    lang: &'a str,
-    missing: &'a mut Vec<Missing>,
-}
-
-impl FrontLayout<'_> {
-    fn block(&mut self, text: &str, style: &TextStyle, align: Align, gap: f32) -> Vec<Fragment> {
-        let styled = StyledText::plain(text, style);
-        self.styled_block(&styled, style, align, gap, self.width)
-    }
-
-    fn styled_block(
-        &mut self,
-        styled: &StyledText,
-        style: &TextStyle,
-        align: Align,
-        gap: f32,
-        width: f32,
-    ) -> Vec<Fragment> {
-        let para = ParagraphStyle::new(style, width, align, self.lang);
-        let set = set_paragraph(styled, &para, self.book);
-        let pos = SourcePos {
-            file: "bulletin.toml".into(),
-            line: 1,
-        };
-        for &at in &set.missing {
-            if let Some(ch) = styled.text[at..].chars().next() {
-                self.missing.push(Missing {
-                    ch,
-                    pos: pos.clone(),
-                });
-            }
-        }
-        let n = set.lines.len();
-        set.lines
-            .into_iter()
-            .enumerate()
-            .map(|(i, l)| Fragment {
-                height: l.height,
-                items: l.items,
-                gap_before: if i == 0 { gap } else { 0.0 },
-                keep_with_next: i + 1 < n,
-                anchors: Vec::new(),
-                float: false,
-                repeat: None,
-            })
-            .collect()
-    }
-
-    fn front_page(&mut self, doc: &Document, starts: &[u32]) -> Vec<Fragment> {
-        let t = self.theme;
-        let m = &doc.meta;
-        let cjk = m.lang.is_cjk();
-        let mut out = Vec::new();
-        // A masthead is one line: on a narrow page the title shrinks (to 60 % at most)
-        // rather than leaving a character alone on a second line.
-        let mut title_style = t.masthead_title.clone();
-        let natural = paragraph::measure(
-            &StyledText::plain(&m.title, &title_style),
-            self.lang,
-            self.book,
-        )
-        .0;
-        if natural > self.width {
-            title_style.size *= (self.width / natural).max(0.6) * 0.999;
-        }
-        out.extend(self.block(&m.title, &title_style, Align::Center, 0.0));
-        if let Some(sub) = &m.subtitle {
-            out.extend(self.block(sub, &t.masthead_subtitle, Align::Center, 0.4 * t.body.size));
-        }
-        let labels = Labels::for_lang(m.lang.as_str());
-        let mut info: Vec<String> = labels.issue(m.volume, m.issue).into_iter().collect();
-        if let Some(d) = &m.date {
-            info.push(crate::timestamp::display_date(d, cjk));
-        }
-        if let Some(p) = &m.publisher {
-            info.push(p.clone());
-        }
-        if !info.is_empty() {
-            out.extend(self.block(
-                &info.join(labels.separator()),
-                &t.masthead_info,
-                Align::Center,
-                0.8 * t.body.size,
-            ));
-        }
-        let rule_h = 1.2 * t.body.size;
-        out.push(Fragment {
-            height: rule_h,
-            items: vec![
-                Item::Line {
-                    x0: 0.0,
-                    y0: rule_h * 0.4,
-                    x1: self.width,
-                    y1: rule_h * 0.4,
-                    width: 2.0,
-                    color: t.accent,
-                },
-                Item::Line {
-                    x0: 0.0,
-                    y0: rule_h * 0.4 + 3.0,
-                    x1: self.width,
-                    y1: rule_h * 0.4 + 3.0,
-                    width: 0.5,
-                    color: t.accent,
-                },
-            ],
-            gap_before: 0.4 * t.body.size,
-            ..Default::default()
-        });
-        let mut head = self.block(
-            labels.contents(),
-            &t.toc_heading,
-            Align::Left,
-            1.2 * t.body.size,
-        );
-        if let Some(f) = head.last_mut() {
-            f.keep_with_next = true;
-        }
-        out.extend(head);
-        for (article, page) in doc.articles.iter().zip(starts) {
-            out.push(self.toc_entry(
-                &article.title,
-                article.author.as_deref(),
-                *page,
-                &article_anchor(article),
-            ));
-        }
-        let editor: Vec<String> = [
-            m.editor.as_ref().map(|e| labels.editor(e)),
-            (!m.authors.is_empty()).then(|| labels.authors(&m.authors)),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        if !editor.is_empty() {
-            out.extend(self.block(
-                &editor.join(labels.separator()),
-                &t.masthead_info,
-                Align::Left,
-                1.5 * t.body.size,
-            ));
-        }
-        out
-    }
-
-    /// Title, dot leaders and the page number, linked to the article.
-    fn toc_entry(
-        &mut self,
-        title: &str,
-        author: Option<&str>,
-        page: u32,
-        anchor: &str,
-    ) -> Fragment {
-        let t = self.theme;
-        let style = &t.toc_entry;
-        let number = page.to_string();
-        let number_w = 3.0 * style.size;
-        let mut label = StyledText::plain(title, style);
-        if let Some(a) = author {
-            let mut s = SpanStyle::from(&t.byline);
-            s.size = style.size * 0.85;
-            label.push("　", &s);
-            label.push(a, &s);
-        }
-        let title_w = self.width - number_w - 1.0 * style.size;
-        let frags = self.styled_block(&label, style, Align::Left, 0.0, title_w);
-        let mut items = Vec::new();
-        let mut height = 0.0;
-        let mut last_end: f32 = 0.0;
-        let n = frags.len();
-        for (i, f) in frags.into_iter().enumerate() {
-            for mut item in f.items {
-                if let (Item::Text(r), true) = (&item, i + 1 == n) {
-                    last_end = last_end.max(r.x + r.glyphs.iter().map(|g| g.advance).sum::<f32>());
-                }
-                item.translate(0.0, height);
-                items.push(item);
-            }
-            height += f.height;
-        }
-        let last_top = height - style.size * style.leading;
-        let leader_y =
-            last_top + (style.size * style.leading - style.size) / 2.0 + 0.85 * style.size;
-        let mut num = self.block(&number, style, Align::Right, 0.0);
-        if let Some(f) = num.first_mut() {
-            for mut item in std::mem::take(&mut f.items) {
-                item.translate(0.0, last_top);
-                items.push(item);
-            }
-        }
-        // Dot leaders on a fixed grid, so the dots of every entry line up vertically.
-        let step = 0.5 * style.size;
-        let first = ((last_end + 0.6 * style.size) / step).ceil() as i32;
-        let last = ((self.width - number_w + 0.5 * style.size) / step).floor() as i32;
-        for k in first..=last {
-            items.push(Item::Dot {
-                x: k as f32 * step,
-                y: leader_y - 0.1 * style.size,
-                radius: 0.055 * style.size,
-                color: t.toc_entry.color,
-            });
-        }
-        items.push(Item::Link {
-            x: 0.0,
-            y: 0.0,
-            width: self.width,
-            height,
-            target: LinkTarget::Anchor(anchor.to_owned()),
-        });
-        Fragment {
-            height,
-            items,
-            gap_before: 0.0,
-            keep_with_next: false,
-            anchors: Vec::<Anchor>::new(),
-            float: false,
-            repeat: None,
-        }
-    }
 }

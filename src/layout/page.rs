@@ -22,6 +22,8 @@ pub struct Page {
     pub items: Vec<Item>,
     /// The printed page number (also the PDF page label).
     pub number: u32,
+    /// Numbered in lower-case roman numerals (a book's front matter).
+    pub roman: bool,
 }
 
 #[derive(Debug, Clone)]

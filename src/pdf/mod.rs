@@ -58,11 +58,12 @@ pub fn write_pdf(
     let size = Size::from_wh(pages.width, pages.height)
         .ok_or_else(|| Error::Pdf("page size is zero".into()))?;
     for page in &pages.pages {
-        let label = PageLabel::new(
-            Some(NumberingStyle::Arabic),
-            None,
-            NonZeroU32::new(page.number),
-        );
+        let style = if page.roman {
+            NumberingStyle::LowerRoman
+        } else {
+            NumberingStyle::Arabic
+        };
+        let label = PageLabel::new(Some(style), None, NonZeroU32::new(page.number));
         let mut pdf_page = document.start_page_with(PageSettings::new(size).with_page_label(label));
         let mut links = Vec::new();
         {
