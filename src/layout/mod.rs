@@ -196,6 +196,12 @@ pub fn layout_with_template(
             // The compact head opens the article flow instead.
             Front::Head => {}
         }
+        // The first article on a right-hand page: the blank before it is front matter.
+        if kind.start == Start::RightPage && sheets.len() % 2 == 1 {
+            let mut blank = Sheet::new(Vec::new(), true);
+            blank.bare = true;
+            sheets.push(blank);
+        }
         sheets
     };
     let probe = front_sheets(&mut front_l, &vec![999; doc.articles.len()]);

@@ -246,3 +246,31 @@ pub fn pdf_text(pdf: &Path, pages: Option<(usize, usize)>) -> String {
     assert!(out.status.success(), "pdftotext: {}", stderr(&out));
     stdout(&out)
 }
+
+/// Each page's label as `qpdf --json` reports it: numbering style (`/D` arabic, `/r`
+/// lower roman) and number.
+pub fn pdf_page_labels(pdf: &Path) -> Vec<(String, u32)> {
+    let script = r#"
+import json, sys
+for p in json.load(sys.stdin)["pages"]:
+    label = p.get("label") or {}
+    print(label.get("/S", "-"), label.get("/St", 0))
+"#;
+    let json = tool("qpdf", &["--json", pdf.to_str().unwrap()]);
+    assert!(json.status.success(), "qpdf --json: {}", stderr(&json));
+    let mut child = Command::new("python3")
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 is needed for this test; `bash .ci/run` installs it");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), &json.stdout).unwrap();
+    let out = child.wait_with_output().unwrap();
+    stdout(&out)
+        .lines()
+        .map(|l| {
+            let (s, n) = l.split_once(' ').unwrap();
+            (s.to_owned(), n.parse().unwrap())
+        })
+        .collect()
+}
