@@ -34,6 +34,8 @@ pub struct Config {
     /// `template = "report"` or a `.toml` file in the content folder, with its line.
     /// `None`: the bulletin template.
     pub template: Option<(String, u32)>,
+    /// `columns = 2`: columns of body text, overriding the template's.
+    pub columns: Option<u32>,
 }
 
 /// Paper size and margins, in millimetres.
@@ -91,6 +93,7 @@ const TOP_KEYS: &[&str] = &[
     "page",
     "fonts",
     "template",
+    "columns",
 ];
 const PAGE_KEYS: &[&str] = &["size", "margins"];
 const MARGIN_KEYS: &[&str] = &["top", "bottom", "left", "right"];
@@ -180,6 +183,7 @@ fn default_config(title: String) -> Config {
         order: None,
         font_dirs: Vec::new(),
         template: None,
+        columns: None,
     }
 }
 
@@ -254,6 +258,20 @@ pub(crate) fn parse_config(text: &str, root_abs: &Path, fallback_title: &str) ->
                 }
             }
             "fonts" => config.font_dirs = w.fonts(value, root_abs),
+            "columns" => {
+                config.columns = w.count("columns", value).and_then(|n| {
+                    if (1..=6).contains(&n) {
+                        Some(n)
+                    } else {
+                        w.error(
+                            value.span(),
+                            "`columns` must be from 1 to 6",
+                            "for example: columns = 2",
+                        );
+                        None
+                    }
+                })
+            }
             "template" => {
                 let line = w.lines.line(value.span().start);
                 config.template = w.text("template", value).map(|t| (t, line));

@@ -124,7 +124,10 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
     })?;
     book.cover(&document.used_chars());
 
-    let template = choose_template(opts, &config)?;
+    let mut template = choose_template(opts, &config)?;
+    if let Some(n) = config.columns {
+        template.document.columns = n;
+    }
     let laid = need_layout.then(|| {
         let p = &config.page;
         let m = p.margins;

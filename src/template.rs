@@ -42,7 +42,7 @@ pub struct Template {
 }
 
 /// What the pages around and between the articles are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentKind {
     pub front: Front,
@@ -55,6 +55,10 @@ pub struct DocumentKind {
     /// Left and right margins swap on even pages, for duplex printing.
     pub mirrored: bool,
     pub title_align: TitleAlign,
+    /// Columns of body text (1 or more); article heads span them.
+    pub columns: u32,
+    /// Space between columns, in millimetres.
+    pub column_gap_mm: f32,
 }
 
 /// The first pages of the document.
@@ -221,6 +225,7 @@ macro_rules! leaf {
 }
 leaf!(
     f32,
+    u32,
     bool,
     String,
     Front,
@@ -259,6 +264,8 @@ partial!(DocSpec {
     roman_front: bool,
     mirrored: bool,
     title_align: TitleAlign,
+    columns: u32,
+    column_gap: f32,
 });
 
 partial!(StyleSpec {
@@ -401,6 +408,8 @@ impl Spec {
                 roman_front: d.roman_front?,
                 mirrored: d.mirrored?,
                 title_align: d.title_align?,
+                columns: d.columns?.clamp(1, 6),
+                column_gap_mm: d.column_gap?.max(0.0),
             },
             theme,
         })

@@ -37,6 +37,8 @@ pub struct ArticleLayout<'a> {
     deep_warned: bool,
     /// How the title, subtitle and byline are aligned (the template's choice).
     pub title_align: Align,
+    /// With several columns, `width` is a column's and the head spans this width.
+    pub head_width: Option<f32>,
 }
 
 /// Indentation stops growing where it would leave less than this many ems of measure:
@@ -69,12 +71,18 @@ impl<'a> ArticleLayout<'a> {
             warnings: Vec::new(),
             deep_warned: false,
             title_align: Align::Left,
+            head_width: None,
         }
     }
 
     pub fn article(&mut self, article: &Article) -> Vec<Fragment> {
         let mut out = Vec::new();
         let t = self.theme;
+        // With columns, the head is set across all of them.
+        let column_width = self.width;
+        if let Some(w) = self.head_width {
+            self.width = w;
+        }
         let pos = SourcePos {
             file: article.source.clone(),
             line: 1,
@@ -142,7 +150,9 @@ impl<'a> ArticleLayout<'a> {
         // The head never ends a page without the text after it.
         for f in &mut out {
             f.keep_with_next = true;
+            f.span = self.head_width.is_some();
         }
+        self.width = column_width;
         self.blocks(&article.blocks, 0.0, &mut out);
         if !article.footnotes.is_empty() {
             self.footnotes(article, &mut out);
@@ -611,6 +621,7 @@ impl<'a> ArticleLayout<'a> {
             anchors: Vec::new(),
             float: false,
             repeat: None,
+            span: false,
         }
     }
 }

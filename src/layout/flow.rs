@@ -21,6 +21,9 @@ pub struct Fragment {
     /// Set again above this fragment when it is the first text on a page: a table's header
     /// row above a continued table.
     pub repeat: Option<std::sync::Arc<Fragment>>,
+    /// Spans all columns of a multi-column page (an article's head); the columns above it
+    /// are balanced first.
+    pub span: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -30,11 +33,143 @@ pub struct Anchor {
     pub outline: Option<(String, u8)>,
 }
 
-/// A fragment placed on a page, `y` from the top of the text block.
+/// A fragment placed on a page, `y` from the top of the text block, `x` from its left
+/// edge (the column's offset; 0 with one column).
 #[derive(Debug, Clone)]
 pub struct Placed {
     pub fragment: Fragment,
     pub y: f32,
+    pub x: f32,
+}
+
+/// The columns of the text block: how many, and how far apart their left edges are.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Columns {
+    pub count: usize,
+    /// Column width plus gutter.
+    pub step: f32,
+}
+
+impl Columns {
+    pub const ONE: Columns = Columns {
+        count: 1,
+        step: 0.0,
+    };
+}
+
+/// Stacks fragments into pages of `height` with `cols` columns. Between spanning
+/// fragments the text runs column by column; the columns above a spanning fragment and
+/// those at the end are balanced, so the last page of a two-column article is even.
+pub fn paginate_columns(fragments: Vec<Fragment>, height: f32, cols: Columns) -> Vec<Vec<Placed>> {
+    if cols.count <= 1 {
+        return paginate(fragments, height);
+    }
+    let mut pages: Vec<Vec<Placed>> = Vec::new();
+    let mut page: Vec<Placed> = Vec::new();
+    let mut top = 0.0f32;
+    let mut segment: Vec<Fragment> = Vec::new();
+    let flush = |segment: &mut Vec<Fragment>,
+                 page: &mut Vec<Placed>,
+                 top: &mut f32,
+                 pages: &mut Vec<Vec<Placed>>| {
+        let mut rest = std::mem::take(segment);
+        while !rest.is_empty() {
+            if *top > 0.0 && rest[0].height > height - *top {
+                pages.push(std::mem::take(page));
+                *top = 0.0;
+            }
+            let free = height - *top;
+            let boxes = paginate(rest.clone(), free);
+            if boxes.len() <= cols.count {
+                // Ends on this page: as short as the columns can be.
+                let h = balanced_height(&rest, free, cols.count);
+                let boxes = paginate(std::mem::take(&mut rest), h);
+                let mut bottom = *top;
+                for (c, b) in boxes.into_iter().enumerate() {
+                    for mut p in b {
+                        p.y += *top;
+                        p.x = c as f32 * cols.step;
+                        bottom = bottom.max(p.y + p.fragment.height);
+                        page.push(p);
+                    }
+                }
+                *top = bottom;
+            } else {
+                let mut boxes = boxes.into_iter();
+                for c in 0..cols.count {
+                    for mut p in boxes.next().unwrap_or_default() {
+                        p.y += *top;
+                        p.x = c as f32 * cols.step;
+                        page.push(p);
+                    }
+                }
+                rest = boxes.flatten().map(|p| p.fragment).collect();
+                pages.push(std::mem::take(page));
+                *top = 0.0;
+            }
+        }
+    };
+    let mut fragments = fragments.into_iter().peekable();
+    while let Some(fragment) = fragments.next() {
+        if !fragment.span {
+            segment.push(fragment);
+            continue;
+        }
+        flush(&mut segment, &mut page, &mut top, &mut pages);
+        // The run of spanning fragments (an article's head) goes whole, with room below it
+        // for two lines of what it is kept with.
+        let mut run = vec![fragment];
+        while let Some(next) = fragments.next_if(|f| f.span) {
+            run.push(next);
+        }
+        let mut need: f32 = run.iter().map(|f| f.gap_before + f.height).sum();
+        if run.last().is_some_and(|f| f.keep_with_next)
+            && let Some(next) = fragments.peek()
+        {
+            need += 2.0 * next.height;
+        }
+        if !page.is_empty() && top + need > height + 0.01 {
+            pages.push(std::mem::take(&mut page));
+            top = 0.0;
+        }
+        for fragment in run {
+            top += if page.is_empty() {
+                0.0
+            } else {
+                fragment.gap_before
+            };
+            let h = fragment.height;
+            page.push(Placed {
+                fragment,
+                y: top,
+                x: 0.0,
+            });
+            top += h;
+        }
+    }
+    flush(&mut segment, &mut page, &mut top, &mut pages);
+    if !page.is_empty() {
+        pages.push(page);
+    }
+    pages
+}
+
+/// The least column height at which `frags` fit in `count` columns (within `free`).
+fn balanced_height(frags: &[Fragment], free: f32, count: usize) -> f32 {
+    let tallest = frags.iter().map(|f| f.height).fold(0.0f32, f32::max);
+    let (mut lo, mut hi) = (tallest.min(free), free);
+    if paginate(frags.to_vec(), lo).len() <= count {
+        return lo;
+    }
+    for _ in 0..24 {
+        let mid = (lo + hi) / 2.0;
+        if paginate(frags.to_vec(), mid).len() <= count {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    hi
 }
 
 /// Stacks fragments into pages of `height`. A float that does not fit where it falls waits
@@ -126,7 +261,11 @@ fn place(page: &mut Vec<Placed>, y: &mut f32, fragment: Fragment) {
     }
     let top = *y;
     *y += fragment.height;
-    page.push(Placed { fragment, y: top });
+    page.push(Placed {
+        fragment,
+        y: top,
+        x: 0.0,
+    });
 }
 
 #[cfg(test)]
@@ -212,6 +351,36 @@ mod tests {
             "header first on page 2"
         );
         assert_eq!(pages[0].len() + pages[1].len(), 17, "one extra header");
+    }
+
+    #[test]
+    fn two_columns_fill_then_balance_the_last_page() {
+        let cols = Columns {
+            count: 2,
+            step: 60.0,
+        };
+        let mut head = frag(20.0, true);
+        head.span = true;
+        let mut frags = vec![head];
+        frags.extend((0..25).map(|_| {
+            let mut f = frag(10.0, false);
+            f.gap_before = 0.0;
+            f
+        }));
+        let pages = paginate_columns(frags, 100.0, cols);
+        // Page 1: the head, then 2 × 8 lines; page 2: 9 lines balanced as 5 + 4.
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[0][0].y, 0.0);
+        let left = |p: &Vec<Placed>| p.iter().filter(|p| p.x == 0.0 && !p.fragment.span).count();
+        let right = |p: &Vec<Placed>| p.iter().filter(|p| p.x == 60.0).count();
+        assert_eq!((left(&pages[0]), right(&pages[0])), (8, 8));
+        assert_eq!((left(&pages[1]), right(&pages[1])), (5, 4));
+        assert!(
+            pages
+                .iter()
+                .flatten()
+                .all(|p| p.y + p.fragment.height <= 100.01)
+        );
     }
 
     #[test]

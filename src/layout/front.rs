@@ -62,6 +62,7 @@ impl FrontLayout<'_> {
                 anchors: Vec::new(),
                 float: false,
                 repeat: None,
+                span: false,
             })
             .collect()
     }
@@ -292,6 +293,7 @@ impl FrontLayout<'_> {
             anchors: Vec::<Anchor>::new(),
             float: false,
             repeat: None,
+            span: false,
         }
     }
 }

@@ -28,7 +28,7 @@ use crate::template::{DocumentKind, Front, RunningHead, Start, Template, TitleAl
 use crate::theme::{TextStyle, Theme};
 
 use article::{ArticleLayout, Missing, article_anchor};
-use flow::{Fragment, Placed, paginate};
+use flow::{Columns, Fragment, Placed, paginate, paginate_columns};
 use front::FrontLayout;
 use inline::StyledText;
 use page::{Item, LinkTarget, OutlineEntry, Page, Pages};
@@ -121,6 +121,13 @@ pub fn layout_with_template(
     let g = geometry;
     let kind = &template.document;
     let theme = &template.theme;
+    let gap = kind.column_gap_mm * MM;
+    let count = kind.columns.max(1) as usize;
+    let column_width = (g.text_width - gap * (count - 1) as f32) / count as f32;
+    let cols = Columns {
+        count,
+        step: column_width + gap,
+    };
     let title_align = match kind.title_align {
         TitleAlign::Left => Align::Left,
         TitleAlign::Center => Align::Center,
@@ -130,8 +137,9 @@ pub fn layout_with_template(
         .articles
         .par_iter()
         .map(|a| {
-            let mut l = ArticleLayout::new(book, theme, images, g.text_width, g.text_height, a);
+            let mut l = ArticleLayout::new(book, theme, images, column_width, g.text_height, a);
             l.title_align = title_align;
+            l.head_width = (cols.count > 1).then_some(g.text_width);
             let frags = l.article(a);
             (frags, l.missing, l.warnings)
         })
@@ -210,7 +218,21 @@ pub fn layout_with_template(
 
     // The articles' pages.
     let head = (kind.front == Front::Head).then(|| front_l.compact_head(doc));
-    let body = body_sheets(doc, flows, head, kind, front_count, theme, g.text_height);
+    let head = head.map(|mut h| {
+        for f in &mut h {
+            f.span = true;
+        }
+        h
+    });
+    let body = body_sheets(
+        doc,
+        flows,
+        head,
+        kind,
+        front_count,
+        theme,
+        (g.text_height, cols),
+    );
     let first_body_number = |index: usize| -> u32 {
         if kind.roman_front {
             (index - front_count) as u32 + 1
@@ -268,7 +290,7 @@ pub fn layout_with_template(
                 }
             }
             for mut item in p.fragment.items {
-                item.translate(left, y);
+                item.translate(left + p.x, y);
                 page.items.push(item);
             }
         }
@@ -308,7 +330,7 @@ fn body_sheets(
     kind: &DocumentKind,
     front_count: usize,
     theme: &Theme,
-    height: f32,
+    (height, cols): (f32, Columns),
 ) -> Vec<Sheet> {
     let mut sheets: Vec<Sheet> = Vec::new();
     if kind.start == Start::Continuous {
@@ -329,7 +351,7 @@ fn body_sheets(
             .map(|(i, a)| (article_anchor(a), i))
             .collect();
         let mut current = None;
-        for placed in paginate(all, height) {
+        for placed in paginate_columns(all, height, cols) {
             let opened: Vec<usize> = placed
                 .iter()
                 .flat_map(|p| &p.fragment.anchors)
@@ -374,7 +396,10 @@ fn body_sheets(
             }
             None => frags,
         };
-        for (n, placed) in paginate(frags, height).into_iter().enumerate() {
+        for (n, placed) in paginate_columns(frags, height, cols)
+            .into_iter()
+            .enumerate()
+        {
             let mut sheet = Sheet::new(placed, false);
             sheet.article = Some(i);
             sheet.opens = n == 0;

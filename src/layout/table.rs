@@ -237,6 +237,7 @@ fn table_part(
                     anchors: Vec::new(),
                     float: false,
                     repeat: header_frag.clone(),
+                    span: false,
                 }
             })
             .collect();
