@@ -36,6 +36,8 @@ pub struct Config {
     pub template: Option<(String, u32)>,
     /// `columns = 2`: columns of body text, overriding the template's.
     pub columns: Option<u32>,
+    /// `[print] bleed = 3`: millimetres of bleed around each page, with crop marks.
+    pub bleed_mm: Option<f32>,
 }
 
 /// Paper size and margins, in millimetres.
@@ -94,7 +96,9 @@ const TOP_KEYS: &[&str] = &[
     "fonts",
     "template",
     "columns",
+    "print",
 ];
+const PRINT_KEYS: &[&str] = &["bleed"];
 const PAGE_KEYS: &[&str] = &["size", "margins"];
 const MARGIN_KEYS: &[&str] = &["top", "bottom", "left", "right"];
 const FONT_KEYS: &[&str] = &["dirs"];
@@ -184,6 +188,7 @@ fn default_config(title: String) -> Config {
         font_dirs: Vec::new(),
         template: None,
         columns: None,
+        bleed_mm: None,
     }
 }
 
@@ -272,6 +277,7 @@ pub(crate) fn parse_config(text: &str, root_abs: &Path, fallback_title: &str) ->
                     }
                 })
             }
+            "print" => config.bleed_mm = w.print(value),
             "template" => {
                 let line = w.lines.line(value.span().start);
                 config.template = w.text("template", value).map(|t| (t, line));
@@ -645,6 +651,34 @@ impl Walker {
 
     /// `[fonts] dirs = [...]`: folders resolved against the content folder. A folder that
     /// does not exist only warns: fonts can still come from the bundled set.
+    /// `[print]`: `bleed` in millimetres (0 to 20).
+    fn print(&mut self, value: &Spanned<DeValue<'_>>) -> Option<f32> {
+        let DeValue::Table(table) = value.get_ref() else {
+            self.wrong_type("print", value, "a table", "[print]\nbleed = 3");
+            return None;
+        };
+        let mut bleed = None;
+        for (key, v) in sorted(table) {
+            if key.get_ref().as_ref() != "bleed" {
+                self.unknown(key, key.get_ref(), PRINT_KEYS, Some("print"));
+                continue;
+            }
+            bleed = self.millimetres("bleed", v).and_then(|mm| {
+                if (0.0..=20.0).contains(&mm) {
+                    Some(mm)
+                } else {
+                    self.error(
+                        v.span(),
+                        "`bleed` must be from 0 to 20 millimetres",
+                        "3 mm is usual: bleed = 3",
+                    );
+                    None
+                }
+            });
+        }
+        bleed
+    }
+
     fn fonts(&mut self, value: &Spanned<DeValue<'_>>, root_abs: &Path) -> Vec<PathBuf> {
         let DeValue::Table(table) = value.get_ref() else {
             self.wrong_type("fonts", value, "a table", "[fonts]\ndirs = [\"fonts\"]");

@@ -65,6 +65,8 @@ pub struct Options {
     /// `--template`: overrides `template` in bulletin.toml (a built-in name or a file
     /// relative to the content folder).
     pub template: Option<String>,
+    /// `--bleed`: millimetres of bleed with crop marks, overriding `[print] bleed`.
+    pub bleed_mm: Option<f32>,
 }
 
 impl Options {
@@ -79,6 +81,7 @@ impl Options {
             strict: false,
             source_date_epoch: None,
             template: None,
+            bleed_mm: None,
         }
     }
 }
@@ -133,7 +136,11 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
         let m = p.margins;
         let geometry =
             Geometry::from_mm(p.width_mm, p.height_mm, [m.top, m.right, m.bottom, m.left]);
-        layout::layout_with_template(&document, &book, &images, &template, geometry)
+        let mut laid = layout::layout_with_template(&document, &book, &images, &template, geometry);
+        if let Some(mm) = opts.bleed_mm.or(config.bleed_mm).filter(|mm| *mm > 0.0) {
+            layout::bleed::apply_bleed(&mut laid.pages, mm);
+        }
+        laid
     });
     if let Some(laid) = &laid {
         report_missing(&laid.missing, opts.strict, &mut diags);

@@ -65,6 +65,20 @@ struct Common {
     /// the content folder). Overrides `template` in bulletin.toml.
     #[arg(long)]
     template: Option<String>,
+    /// Bleed around each page with crop marks, e.g. `3mm` (overrides [print] bleed).
+    #[arg(long, value_parser = parse_bleed)]
+    bleed: Option<f32>,
+}
+
+/// `3mm` or `3` → 3.0 (millimetres, 0 to 20).
+fn parse_bleed(s: &str) -> Result<f32, String> {
+    let n = s.trim().trim_end_matches("mm").trim();
+    match n.parse::<f32>() {
+        Ok(mm) if (0.0..=20.0).contains(&mm) => Ok(mm),
+        _ => Err(format!(
+            "`{s}` is not a bleed: give millimetres from 0 to 20, e.g. 3mm"
+        )),
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -92,6 +106,7 @@ fn main() -> ExitCode {
     opts.system_fonts = !common.no_system_fonts;
     opts.strict = common.strict;
     opts.template = common.template.clone();
+    opts.bleed_mm = common.bleed;
     opts.source_date_epoch = match source_date_epoch() {
         Ok(v) => v,
         Err(msg) => {

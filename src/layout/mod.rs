@@ -7,6 +7,7 @@
 //! internal link targets are resolved to page positions.
 
 pub mod article;
+pub mod bleed;
 pub mod flow;
 mod front;
 pub mod inline;
@@ -315,6 +316,7 @@ pub fn layout_with_template(
             height: g.height,
             pages,
             outline,
+            boxes: None,
         },
         missing,
         warnings,

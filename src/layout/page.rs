@@ -15,6 +15,16 @@ pub struct Pages {
     pub pages: Vec<Page>,
     /// Bookmarks in document order; `level` 0 is an article.
     pub outline: Vec<OutlineEntry>,
+    /// Trim and bleed boxes when the sheet is larger than the page (`--bleed`).
+    pub boxes: Option<PageBoxes>,
+}
+
+/// Where the finished page lies on the sheet, `[x, y, width, height]` from the sheet's
+/// top-left corner.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PageBoxes {
+    pub trim: [f32; 4],
+    pub bleed: [f32; 4],
 }
 
 #[derive(Debug, Clone, Default)]
