@@ -59,6 +59,17 @@ pub struct DocumentKind {
     pub columns: u32,
     /// Space between columns, in millimetres.
     pub column_gap_mm: f32,
+    pub notes: Notes,
+}
+
+/// Where an article's notes go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Notes {
+    /// At the foot of the page holding the reference mark.
+    Foot,
+    /// Together at the end of the article.
+    End,
 }
 
 /// The first pages of the document.
@@ -232,6 +243,7 @@ leaf!(
     Start,
     RunningHead,
     TitleAlign,
+    Notes,
     FontName,
     Colour
 );
@@ -266,6 +278,7 @@ partial!(DocSpec {
     title_align: TitleAlign,
     columns: u32,
     column_gap: f32,
+    notes: Notes,
 });
 
 partial!(StyleSpec {
@@ -410,6 +423,7 @@ impl Spec {
                 title_align: d.title_align?,
                 columns: d.columns?.clamp(1, 6),
                 column_gap_mm: d.column_gap?.max(0.0),
+                notes: d.notes?,
             },
             theme,
         })

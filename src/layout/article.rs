@@ -39,6 +39,10 @@ pub struct ArticleLayout<'a> {
     pub title_align: Align,
     /// With several columns, `width` is a column's and the head spans this width.
     pub head_width: Option<f32>,
+    /// Notes at the foot of the page where they are referenced, not at the article end.
+    pub foot_notes: bool,
+    /// Notes already set at a page foot.
+    attached: std::collections::BTreeSet<u32>,
 }
 
 /// Indentation stops growing where it would leave less than this many ems of measure:
@@ -72,6 +76,8 @@ impl<'a> ArticleLayout<'a> {
             deep_warned: false,
             title_align: Align::Left,
             head_width: None,
+            foot_notes: false,
+            attached: Default::default(),
         }
     }
 
@@ -154,6 +160,9 @@ impl<'a> ArticleLayout<'a> {
         }
         self.width = column_width;
         self.blocks(&article.blocks, 0.0, &mut out);
+        if self.foot_notes {
+            self.attach_notes(article, &mut out);
+        }
         if !article.footnotes.is_empty() {
             self.footnotes(article, &mut out);
         }
@@ -463,6 +472,13 @@ impl<'a> ArticleLayout<'a> {
     }
 
     fn footnotes(&mut self, article: &Article, out: &mut Vec<Fragment>) {
+        if article
+            .footnotes
+            .iter()
+            .all(|n| self.attached.contains(&n.number))
+        {
+            return;
+        }
         let t = self.theme;
         let heading = Labels::for_lang(article.lang.as_str()).notes();
         out.push(Fragment {
@@ -494,38 +510,78 @@ impl<'a> ArticleLayout<'a> {
             last.keep_with_next = true;
         }
         out.extend(label);
-        let style = &t.footnote;
         for note in &article.footnotes {
-            let mut text = StyledText::default();
-            let base = SpanStyle::from(style);
-            text.push(&format!("{}. ", note.number), &base);
-            let mut frags = Vec::new();
-            for (i, block) in note.blocks.iter().enumerate() {
-                match block {
-                    Block::Paragraph { content, pos } => {
-                        let mut para = if i == 0 {
-                            text.clone()
-                        } else {
-                            StyledText::default()
-                        };
-                        let ctx = InlineContext {
-                            link_color: t.link_color,
-                            anchor_prefix: &self.prefix,
-                        };
-                        push_inlines(content, &base, &ctx, &mut para);
-                        frags.extend(self.paragraph(&para, style, 0.0, 0.0, Align::Justify, pos));
-                    }
-                    other => self.block(other, t.block_indent * t.body.size, &mut frags),
+            if self.attached.contains(&note.number) {
+                continue;
+            }
+            out.extend(self.note_fragments(note));
+        }
+    }
+
+    /// One note's text ("3. …") as fragments, its first carrying the note's anchor.
+    fn note_fragments(&mut self, note: &crate::model::Footnote) -> Vec<Fragment> {
+        let t = self.theme;
+        let style = &t.footnote;
+        let mut text = StyledText::default();
+        let base = SpanStyle::from(style);
+        text.push(&format!("{}. ", note.number), &base);
+        let mut frags = Vec::new();
+        for (i, block) in note.blocks.iter().enumerate() {
+            match block {
+                Block::Paragraph { content, pos } => {
+                    let mut para = if i == 0 {
+                        text.clone()
+                    } else {
+                        StyledText::default()
+                    };
+                    let ctx = InlineContext {
+                        link_color: t.link_color,
+                        anchor_prefix: &self.prefix,
+                    };
+                    push_inlines(content, &base, &ctx, &mut para);
+                    frags.extend(self.paragraph(&para, style, 0.0, 0.0, Align::Justify, pos));
+                }
+                other => self.block(other, t.block_indent * t.body.size, &mut frags),
+            }
+        }
+        if let Some(first) = frags.first_mut() {
+            first.anchors.push(Anchor {
+                name: footnote_anchor(&self.prefix, note.number),
+                outline: None,
+            });
+        }
+        set_gap(&mut frags, 0.2 * t.body.size);
+        frags
+    }
+
+    /// Footnotes at the page foot: each note rides with the line holding its first
+    /// reference mark. Notes whose mark is not linked (in a heading) stay endnotes.
+    fn attach_notes(&mut self, article: &Article, out: &mut [Fragment]) {
+        let names: std::collections::HashMap<String, usize> = article
+            .footnotes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (footnote_anchor(&self.prefix, n.number), i))
+            .collect();
+        for f in out.iter_mut() {
+            let refs: Vec<usize> = f
+                .items
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Link {
+                        target: super::page::LinkTarget::Anchor(name),
+                        ..
+                    } => names.get(name).copied(),
+                    _ => None,
+                })
+                .collect();
+            for i in refs {
+                let note = &article.footnotes[i];
+                if self.attached.insert(note.number) {
+                    let frags = self.note_fragments(note);
+                    f.notes.extend(frags);
                 }
             }
-            if let Some(first) = frags.first_mut() {
-                first.anchors.push(Anchor {
-                    name: footnote_anchor(&self.prefix, note.number),
-                    outline: None,
-                });
-            }
-            set_gap(&mut frags, 0.2 * t.body.size);
-            out.extend(frags);
         }
     }
 
@@ -622,6 +678,7 @@ impl<'a> ArticleLayout<'a> {
             float: false,
             repeat: None,
             span: false,
+            notes: Vec::new(),
         }
     }
 }

@@ -63,6 +63,7 @@ impl FrontLayout<'_> {
                 float: false,
                 repeat: None,
                 span: false,
+                notes: Vec::new(),
             })
             .collect()
     }
@@ -294,6 +295,7 @@ impl FrontLayout<'_> {
             float: false,
             repeat: None,
             span: false,
+            notes: Vec::new(),
         }
     }
 }

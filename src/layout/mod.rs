@@ -25,7 +25,7 @@ use crate::diagnostics::Diagnostic;
 use crate::labels::Labels;
 use crate::links::{LinkIndex, Target};
 use crate::model::Document;
-use crate::template::{DocumentKind, Front, RunningHead, Start, Template, TitleAlign};
+use crate::template::{DocumentKind, Front, Notes, RunningHead, Start, Template, TitleAlign};
 use crate::theme::{TextStyle, Theme};
 
 use article::{ArticleLayout, Missing, article_anchor};
@@ -141,6 +141,7 @@ pub fn layout_with_template(
             let mut l = ArticleLayout::new(book, theme, images, column_width, g.text_height, a);
             l.title_align = title_align;
             l.head_width = (cols.count > 1).then_some(g.text_width);
+            l.foot_notes = kind.notes == Notes::Foot;
             let frags = l.article(a);
             (frags, l.missing, l.warnings)
         })

@@ -238,6 +238,7 @@ fn table_part(
                     float: false,
                     repeat: header_frag.clone(),
                     span: false,
+                    notes: Vec::new(),
                 }
             })
             .collect();
