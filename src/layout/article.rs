@@ -431,9 +431,13 @@ impl<'a> ArticleLayout<'a> {
         let Some(image) = self.images.get(key) else {
             return;
         };
-        let avail = self.width - indent;
         // Never enlarge past 150 dpi: a small picture stretched to the full width prints soft.
         let natural = image.width as f32 / 150.0 * 72.0;
+        // With columns, a picture much wider than a column spans them all.
+        let span_width = self
+            .head_width
+            .filter(|_| indent == 0.0 && natural > self.width * 1.2);
+        let avail = span_width.unwrap_or(self.width - indent);
         let mut w = avail.min(natural);
         let mut h = w * image.height as f32 / image.width as f32;
         let max_h = self.height * t.max_image_height;
@@ -466,7 +470,9 @@ impl<'a> ArticleLayout<'a> {
             height: height + 0.4 * t.body.size,
             items,
             gap_before: 0.8 * t.body.size,
-            float: true,
+            // A spanning picture is placed where it falls, across the balanced columns.
+            float: span_width.is_none(),
+            span: span_width.is_some(),
             ..Default::default()
         });
     }
