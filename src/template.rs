@@ -152,7 +152,6 @@ impl Template {
                 )),
             ]);
         }
-        let path = content_dir.join(choice);
         let read_error = |why: String| {
             vec![
                 at(Diagnostic::error(format!(
@@ -161,6 +160,19 @@ impl Template {
                 .with_help("give a path relative to the content folder"),
             ]
         };
+        // Like every file folio reads, a template stays inside the content folder (also
+        // through symbolic links).
+        let path = content_dir.join(choice);
+        let inside = match (path.canonicalize(), content_dir.canonicalize()) {
+            (Ok(p), Ok(root)) => p.starts_with(root),
+            (Err(e), _) | (_, Err(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(read_error("there is no such file".into()));
+            }
+            (Err(e), _) | (_, Err(e)) => return Err(read_error(e.kind().to_string())),
+        };
+        if !inside {
+            return Err(read_error("it is outside the content folder".into()));
+        }
         let meta = std::fs::metadata(&path).map_err(|e| read_error(e.kind().to_string()))?;
         if !meta.is_file() {
             return Err(read_error("it is not a regular file".into()));

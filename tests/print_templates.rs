@@ -210,6 +210,21 @@ fn a_user_template_is_checked_with_file_and_line() {
     let labels = pdf_page_labels(&out.join("bulletin.pdf"));
     assert_eq!(labels[0].0, "/r", "the report's roman front matter");
 
+    std::fs::write(&config, format!("template = \"../etc.toml\"\n{toml}")).unwrap();
+    std::fs::write(root.join("etc.toml"), "base = \"report\"\n").unwrap();
+    let run = folio(&[
+        "build",
+        content.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        stderr(&run).contains("outside the content folder"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(run.status.code(), Some(1));
+
     std::fs::write(&config, format!("template = \"brochure\"\n{toml}")).unwrap();
     let run = folio(&[
         "build",
