@@ -28,7 +28,12 @@ fn squash(s: &str) -> String {
 }
 
 fn build(template: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("print_tpl_{template}"));
+    build_with(template, "2")
+}
+
+fn build_with(template: &str, jobs: &str) -> PathBuf {
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("print_tpl_{template}_{jobs}"));
     let _ = std::fs::remove_dir_all(&dir);
     folio_ok(&[
         "build",
@@ -39,6 +44,8 @@ fn build(template: &str) -> PathBuf {
         "pdf",
         "--template",
         template,
+        "--jobs",
+        jobs,
     ]);
     dir.join("bulletin.pdf")
 }
