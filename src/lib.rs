@@ -208,7 +208,8 @@ pub fn check(opts: &Options) -> Result<Report, Error> {
 
 /// Builds the requested outputs. Either every requested file is written or none is.
 pub fn build(opts: &Options) -> Result<Report, Error> {
-    let p = prepare(opts, opts.formats.pdf)?;
+    // The EPUB's page list comes from the PDF's pages, so an EPUB alone is laid out too.
+    let p = prepare(opts, opts.formats.pdf || opts.formats.epub)?;
     let stamp = opts.source_date_epoch.or_else(|| {
         p.document
             .meta
@@ -220,6 +221,7 @@ pub fn build(opts: &Options) -> Result<Report, Error> {
         || {
             p.laid
                 .as_ref()
+                .filter(|_| opts.formats.pdf)
                 .map(|laid| write_pdf(&p, laid, stamp))
                 .transpose()
         },
@@ -281,5 +283,6 @@ fn write_epub(p: &Prepared, stamp: Option<i64>) -> Result<Vec<u8>, Error> {
     let opts = epub::EpubOptions {
         modified_unix: stamp.unwrap_or(0),
     };
-    epub::write_epub(&p.document, &p.images, &fonts, &opts)
+    let marks = p.laid.as_ref().map_or(&[][..], |l| &l.page_marks[..]);
+    epub::write_epub_with_pages(&p.document, &p.images, &fonts, &opts, marks)
 }

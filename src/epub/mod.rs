@@ -17,6 +17,7 @@ mod fonts;
 mod ident;
 mod nav;
 mod package;
+mod pagelist;
 mod pages;
 mod plan;
 mod subset;
@@ -79,6 +80,18 @@ pub fn write_epub(
     fonts: &[EpubFont],
     opts: &EpubOptions,
 ) -> Result<Vec<u8>, Error> {
+    write_epub_with_pages(doc, images, fonts, opts, &[])
+}
+
+/// [`write_epub`], with a page list of the printed PDF: a `pagebreak` marker where each
+/// printed page begins and a `page-list` nav (`marks` from the layout).
+pub fn write_epub_with_pages(
+    doc: &Document,
+    images: &ImageSet,
+    fonts: &[EpubFont],
+    opts: &EpubOptions,
+    marks: &[crate::layout::page::PageMark],
+) -> Result<Vec<u8>, Error> {
     let modified = ident::format_timestamp(opts.modified_unix)?;
     let font_set = FontSet::new(fonts)?;
     let plan = BookPlan::new(doc, images)?;
@@ -96,7 +109,18 @@ pub fn write_epub(
         .enumerate()
         .map(|(index, (article, planned))| BookArticle {
             file: planned.file.clone(),
-            xhtml: xhtml::article_document(article, index, planned, &plan, &mut usage),
+            xhtml: xhtml::article_document(
+                article,
+                index,
+                planned,
+                &plan,
+                &mut usage,
+                &marks
+                    .iter()
+                    .filter(|m| m.article == index)
+                    .map(|m| (m.block, m.label.as_str()))
+                    .collect::<Vec<_>>(),
+            ),
             toc: nav::article_entry(planned, &mut usage),
         })
         .collect();
@@ -166,7 +190,16 @@ pub fn write_epub(
     .find(|names| !names.is_empty())
     .unwrap_or_default();
 
-    package::assemble(Book {
+    let page_list: Vec<pagelist::PageEntry> = marks
+        .iter()
+        .filter_map(|m| {
+            Some(pagelist::PageEntry {
+                label: m.label.clone(),
+                file: plan.articles.get(m.article)?.file.clone(),
+            })
+        })
+        .collect();
+    let book = package::assemble(Book {
         title: if title.is_empty() {
             labels.contents().to_owned()
         } else {
@@ -196,5 +229,6 @@ pub fn write_epub(
         cover_page,
         contents_page,
         articles,
-    })
+    })?;
+    pagelist::add_page_list(book, &page_list)
 }

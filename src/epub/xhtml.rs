@@ -45,6 +45,8 @@ pub(crate) fn article_document(
     plan: &ArticlePlan,
     book: &BookPlan<'_>,
     usage: &mut CharUsage,
+    // (top-level block, printed page label): where printed pages begin in this article.
+    page_marks: &[(usize, &str)],
 ) -> String {
     let labels = Labels::for_lang(&plan.lang);
     let mut w = ArticleWriter {
@@ -62,7 +64,12 @@ pub(crate) fn article_document(
     };
     w.raw("<section epub:type=\"chapter\" class=\"article\">\n");
     w.header();
-    w.blocks(&article.blocks, 0);
+    for (i, block) in article.blocks.iter().enumerate() {
+        for (_, label) in page_marks.iter().filter(|(b, _)| *b == i) {
+            w.raw(&super::pagelist::marker(label));
+        }
+        w.block(block, 0, None);
+    }
     w.footnotes();
     w.raw("</section>\n");
     let body = w.out;

@@ -159,7 +159,13 @@ impl<'a> ArticleLayout<'a> {
             f.span = self.head_width.is_some();
         }
         self.width = column_width;
-        self.blocks(&article.blocks, 0.0, &mut out);
+        for (i, block) in article.blocks.iter().enumerate() {
+            let start = out.len();
+            self.block(block, 0.0, &mut out);
+            for f in &mut out[start..] {
+                f.source = Some((0, i));
+            }
+        }
         if self.foot_notes {
             self.attach_notes(article, &mut out);
         }
@@ -685,6 +691,7 @@ impl<'a> ArticleLayout<'a> {
             repeat: None,
             span: false,
             notes: Vec::new(),
+            source: None,
         }
     }
 }

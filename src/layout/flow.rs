@@ -26,6 +26,8 @@ pub struct Fragment {
     pub span: bool,
     /// Footnotes referenced in this fragment, set at the foot of the page it lands on.
     pub notes: Vec<Fragment>,
+    /// The article and top-level block this fragment is part of, for the EPUB's page list.
+    pub source: Option<(usize, usize)>,
 }
 
 #[derive(Debug, Clone)]

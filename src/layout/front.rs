@@ -64,6 +64,7 @@ impl FrontLayout<'_> {
                 repeat: None,
                 span: false,
                 notes: Vec::new(),
+                source: None,
             })
             .collect()
     }
@@ -296,6 +297,7 @@ impl FrontLayout<'_> {
             repeat: None,
             span: false,
             notes: Vec::new(),
+            source: None,
         }
     }
 }

@@ -69,6 +69,8 @@ pub struct Laid {
     pub missing: Vec<Missing>,
     /// Limits the layout met (deep nesting, wide tables), in document order.
     pub warnings: Vec<Diagnostic>,
+    /// Each page that holds article text, where its text begins (for the EPUB page list).
+    pub page_marks: Vec<page::PageMark>,
 }
 
 /// Lays out `doc` as the bulletin template does, with `theme` for its look.
@@ -149,9 +151,14 @@ pub fn layout_with_template(
     let mut warnings = Vec::new();
     let mut missing: Vec<Missing> = Vec::new();
     let mut flows = Vec::with_capacity(articles.len());
-    for (frags, m, w) in articles {
+    for (i, (mut frags, m, w)) in articles.into_iter().enumerate() {
         missing.extend(m);
         warnings.extend(w);
+        for f in &mut frags {
+            if let Some(source) = &mut f.source {
+                source.0 = i;
+            }
+        }
         flows.push(frags);
     }
 
@@ -260,6 +267,7 @@ pub fn layout_with_template(
     let mut anchors: HashMap<String, (usize, f32)> = HashMap::new();
     let mut outline = Vec::new();
     let mut pages = Vec::with_capacity(front.len() + body.len());
+    let mut page_marks = Vec::new();
     let right = g.width - g.left - g.text_width;
     for (index, sheet) in front.into_iter().chain(body).enumerate() {
         // Mirrored margins: a left-hand (even) page has its wider margin on the right.
@@ -278,6 +286,19 @@ pub fn layout_with_template(
             number,
             roman,
         };
+        if let Some(&(article, block)) =
+            sheet.placed.iter().find_map(|p| p.fragment.source.as_ref())
+        {
+            page_marks.push(page::PageMark {
+                label: if roman {
+                    roman_numeral(number)
+                } else {
+                    number.to_string()
+                },
+                article,
+                block,
+            });
+        }
         for p in sheet.placed {
             let y = g.top + p.y;
             for a in &p.fragment.anchors {
@@ -321,6 +342,7 @@ pub fn layout_with_template(
         },
         missing,
         warnings,
+        page_marks,
     }
 }
 
@@ -546,7 +568,7 @@ fn running_furniture(
     }
     let y = g.top + g.text_height + theme.footer_offset * 0.5;
     let folio = if page.roman {
-        roman(page.number)
+        roman_numeral(page.number)
     } else {
         page.number.to_string()
     };
@@ -557,7 +579,7 @@ fn running_furniture(
 }
 
 /// Lower-case roman numerals (front matter page numbers).
-fn roman(mut n: u32) -> String {
+fn roman_numeral(mut n: u32) -> String {
     const DIGITS: [(u32, &str); 13] = [
         (1000, "m"),
         (900, "cm"),

@@ -19,6 +19,15 @@ pub struct Pages {
     pub boxes: Option<PageBoxes>,
 }
 
+/// Where a printed page begins in the text: its label and the article and top-level block
+/// holding its first line (the EPUB marks the page there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageMark {
+    pub label: String,
+    pub article: usize,
+    pub block: usize,
+}
+
 /// Where the finished page lies on the sheet, `[x, y, width, height]` from the sheet's
 /// top-left corner.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -239,6 +239,7 @@ fn table_part(
                     repeat: header_frag.clone(),
                     span: false,
                     notes: Vec::new(),
+                    source: None,
                 }
             })
             .collect();
