@@ -23,9 +23,6 @@ const BUILTIN: [(&str, &str); 3] = [
     ("article", include_str!("../templates/article.toml")),
 ];
 
-/// A template file larger than this is refused rather than read (it is a few KB).
-const MAX_TEMPLATE_BYTES: u64 = 1 << 20;
-
 /// The names of the built-in templates.
 pub fn builtin_names() -> impl Iterator<Item = &'static str> {
     BUILTIN.iter().map(|(name, _)| *name)
@@ -173,17 +170,9 @@ impl Template {
         if !inside {
             return Err(read_error("it is outside the content folder".into()));
         }
-        let meta = std::fs::metadata(&path).map_err(|e| read_error(e.kind().to_string()))?;
-        if !meta.is_file() {
-            return Err(read_error("it is not a regular file".into()));
-        }
-        if meta.len() > MAX_TEMPLATE_BYTES {
-            return Err(read_error(format!(
-                "it is larger than {} KB",
-                MAX_TEMPLATE_BYTES / 1024
-            )));
-        }
-        let bytes = std::fs::read(&path).map_err(|e| read_error(e.kind().to_string()))?;
+        // Size-capped like bulletin.toml; a pipe or device is refused, never read.
+        let bytes = crate::readfile::read(&path, crate::readfile::Kind::Config, None)
+            .map_err(|p| read_error(p.to_string()))?;
         let text = String::from_utf8(bytes).map_err(|_| read_error("it is not UTF-8".into()))?;
         let spec = parse(&text, choice, 0).map_err(|d| vec![d])?;
         spec.finish(choice).ok_or_else(|| {
