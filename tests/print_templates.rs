@@ -163,6 +163,17 @@ fn article_template_has_a_compact_head_and_no_contents() {
     let titles = titles();
     assert!(!texts.iter().any(|t| t.contains("目录")));
     assert!(texts[1].contains("北京理工大学新闻简报") && texts[1].contains(titles[0].as_str()));
+    // The compact head opens page 1; no running head repeats it above.
+    assert!(
+        texts[1].starts_with("北京理工大学新闻简报第3卷"),
+        "{}",
+        texts[1]
+    );
+    assert!(
+        texts[2].starts_with("北京理工大学新闻简报第17期"),
+        "{}",
+        texts[2]
+    );
     // Articles run on: some article begins below the top of a page that the previous
     // one shares.
     let shared = titles.iter().skip(1).any(|t| {

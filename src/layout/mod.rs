@@ -318,8 +318,11 @@ pub fn layout_with_template(
             }
         }
         if !sheet.bare {
+            // The compact head of the article template already names the publication.
+            let under_head = kind.front == Front::Head && index == front_count;
             let head = match (kind.running_head, sheet.article) {
                 (_, None) | (RunningHead::None, _) => Head::None,
+                _ if under_head => Head::None,
                 (RunningHead::Bulletin, Some(a)) => Head::Bulletin(&doc.articles[a].title),
                 (RunningHead::Book, Some(_)) if sheet.opens => Head::None,
                 (RunningHead::Book, Some(_)) if index % 2 == 1 => Head::Even(&doc.meta.title),
