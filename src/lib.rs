@@ -6,6 +6,7 @@
 //! Markdown and never see each other. [`build`] and [`check`] run it; the CLI in `main.rs`
 //! only parses arguments and prints what these return.
 
+pub mod archive;
 pub mod assets;
 pub mod config;
 pub mod content;
@@ -68,6 +69,8 @@ pub struct Options {
     pub template: Option<String>,
     /// `--bleed`: millimetres of bleed with crop marks, overriding `[print] bleed`.
     pub bleed_mm: Option<f32>,
+    /// The PDF/A level the PDF claims (checked by krilla while writing); off by default.
+    pub pdfa: pdf::PdfA,
 }
 
 impl Options {
@@ -83,6 +86,7 @@ impl Options {
             source_date_epoch: None,
             template: None,
             bleed_mm: None,
+            pdfa: pdf::PdfA::Off,
         }
     }
 }
@@ -223,7 +227,7 @@ pub fn build(opts: &Options) -> Result<Report, Error> {
             p.laid
                 .as_ref()
                 .filter(|_| opts.formats.pdf)
-                .map(|laid| write_pdf(&p, laid, stamp))
+                .map(|laid| write_pdf(&p, laid, stamp, opts.pdfa))
                 .transpose()
         },
         || opts.formats.epub.then(|| write_epub(&p, stamp)).transpose(),
@@ -244,24 +248,50 @@ pub fn build(opts: &Options) -> Result<Report, Error> {
     })
 }
 
-fn write_pdf(p: &Prepared, laid: &layout::Laid, stamp: Option<i64>) -> Result<Vec<u8>, Error> {
-    let m = &p.document.meta;
+fn write_pdf(
+    p: &Prepared,
+    laid: &layout::Laid,
+    stamp: Option<i64>,
+    pdfa: pdf::PdfA,
+) -> Result<Vec<u8>, Error> {
+    let info = pdf::PdfInfo {
+        pdfa,
+        ..pdf_info(&p.document.meta, stamp)
+    };
+    pdf::write_pdf(&laid.pages, &p.book, &p.images, &info)
+}
+
+/// The document information both `build` and `archive` write, from the document's metadata.
+fn pdf_info(m: &model::Meta, stamp: Option<i64>) -> pdf::PdfInfo {
     let mut authors = m.authors.clone();
     if authors.is_empty() {
         authors.extend(m.editor.iter().cloned());
     }
-    let info = pdf::PdfInfo {
+    pdf::PdfInfo {
         title: m.title.clone(),
         subject: m.subtitle.clone(),
         authors,
         lang: m.lang.as_str().to_owned(),
         keywords: Vec::new(),
         created_unix: stamp,
-    };
-    pdf::write_pdf(&laid.pages, &p.book, &p.images, &info)
+        pdfa: pdf::PdfA::Off,
+    }
 }
 
 fn write_epub(p: &Prepared, stamp: Option<i64>) -> Result<Vec<u8>, Error> {
+    // The page list of the printed PDF, when there is one.
+    let marks = p.laid.as_ref().map_or(&[][..], |l| &l.page_marks[..]);
+    epub_bytes(&p.document, &p.images, &p.book, stamp, marks)
+}
+
+/// The EPUB of a document, with the primary face of each family embedded.
+fn epub_bytes(
+    document: &Document,
+    images: &assets::images::ImageSet,
+    book: &FontBook,
+    stamp: Option<i64>,
+    marks: &[layout::page::PageMark],
+) -> Result<Vec<u8>, Error> {
     use assets::fonts::{Family, FontStyle};
     let families = [
         (Family::Serif, "Folio Serif"),
@@ -274,16 +304,12 @@ fn write_epub(p: &Prepared, stamp: Option<i64>) -> Result<Vec<u8>, Error> {
             [false, true].map(|bold| epub::EpubFont {
                 family: name,
                 bold,
-                data: p
-                    .book
-                    .face(p.book.primary(FontStyle { family, bold }))
-                    .data(),
+                data: book.face(book.primary(FontStyle { family, bold })).data(),
             })
         })
         .collect();
     let opts = epub::EpubOptions {
         modified_unix: stamp.unwrap_or(0),
     };
-    let marks = p.laid.as_ref().map_or(&[][..], |l| &l.page_marks[..]);
-    epub::write_epub_with_pages(&p.document, &p.images, &fonts, &opts, marks)
+    epub::write_epub_with_pages(document, images, &fonts, &opts, marks)
 }
