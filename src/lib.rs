@@ -18,7 +18,7 @@ pub(crate) mod links;
 pub mod model;
 pub mod output;
 pub mod pdf;
-pub mod readfile;
+pub(crate) mod readfile;
 pub mod template;
 pub mod text;
 pub mod theme;
