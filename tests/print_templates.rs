@@ -23,8 +23,10 @@ fn titles() -> Vec<String> {
         .collect()
 }
 
+/// Whitespace and hyphens dropped: pdftotext joins a word broken at a line-end hyphen
+/// (`mid-` / `year` → `midyear`).
 fn squash(s: &str) -> String {
-    s.split_whitespace().collect()
+    s.split_whitespace().collect::<String>().replace('-', "")
 }
 
 fn build(template: &str) -> PathBuf {

@@ -63,10 +63,18 @@ pub(crate) fn article_document(
         refs_seen: BTreeMap::new(),
     };
     w.raw("<section epub:type=\"chapter\" class=\"article\">\n");
-    w.header();
-    for (i, block) in article.blocks.iter().enumerate() {
+    // A page that begins with the article (its head or first block) is marked before the
+    // head; a later one before the block it begins in.
+    let mark = |w: &mut ArticleWriter<'_, '_>, i: usize| {
         for (_, label) in page_marks.iter().filter(|(b, _)| *b == i) {
             w.raw(&super::pagelist::marker(label));
+        }
+    };
+    mark(&mut w, 0);
+    w.header();
+    for (i, block) in article.blocks.iter().enumerate() {
+        if i > 0 {
+            mark(&mut w, i);
         }
         w.block(block, 0, None);
     }
