@@ -31,6 +31,13 @@ pub struct Config {
     pub order: Option<Vec<String>>,
     /// Extra font folders, absolute (given relative to the content folder).
     pub font_dirs: Vec<PathBuf>,
+    /// `template = "report"` or a `.toml` file in the content folder, with its line.
+    /// `None`: the bulletin template.
+    pub template: Option<(String, u32)>,
+    /// `columns = 2`: columns of body text, overriding the template's.
+    pub columns: Option<u32>,
+    /// `[print] bleed = 3`: millimetres of bleed around each page, with crop marks.
+    pub bleed_mm: Option<f32>,
 }
 
 /// Paper size and margins, in millimetres.
@@ -87,7 +94,11 @@ const TOP_KEYS: &[&str] = &[
     "order",
     "page",
     "fonts",
+    "template",
+    "columns",
+    "print",
 ];
+const PRINT_KEYS: &[&str] = &["bleed"];
 const PAGE_KEYS: &[&str] = &["size", "margins"];
 const MARGIN_KEYS: &[&str] = &["top", "bottom", "left", "right"];
 const FONT_KEYS: &[&str] = &["dirs"];
@@ -218,6 +229,9 @@ fn default_config(title: String) -> Config {
         page: PageSetup::default(),
         order: None,
         font_dirs: Vec::new(),
+        template: None,
+        columns: None,
+        bleed_mm: None,
     }
 }
 
@@ -292,6 +306,25 @@ pub(crate) fn parse_config(text: &str, root_abs: &Path, fallback_title: &str) ->
                 }
             }
             "fonts" => config.font_dirs = w.fonts(value, root_abs),
+            "columns" => {
+                config.columns = w.count("columns", value).and_then(|n| {
+                    if (1..=6).contains(&n) {
+                        Some(n)
+                    } else {
+                        w.error(
+                            value.span(),
+                            "`columns` must be from 1 to 6",
+                            "for example: columns = 2",
+                        );
+                        None
+                    }
+                })
+            }
+            "print" => config.bleed_mm = w.print(value),
+            "template" => {
+                let line = w.lines.line(value.span().start);
+                config.template = w.text("template", value).map(|t| (t, line));
+            }
             other => w.unknown(key, other, TOP_KEYS, None),
         }
     }
@@ -661,6 +694,34 @@ impl Walker {
 
     /// `[fonts] dirs = [...]`: folders resolved against the content folder. A folder that
     /// does not exist only warns: fonts can still come from the bundled set.
+    /// `[print]`: `bleed` in millimetres (0 to 20).
+    fn print(&mut self, value: &Spanned<DeValue<'_>>) -> Option<f32> {
+        let DeValue::Table(table) = value.get_ref() else {
+            self.wrong_type("print", value, "a table", "[print]\nbleed = 3");
+            return None;
+        };
+        let mut bleed = None;
+        for (key, v) in sorted(table) {
+            if key.get_ref().as_ref() != "bleed" {
+                self.unknown(key, key.get_ref(), PRINT_KEYS, Some("print"));
+                continue;
+            }
+            bleed = self.millimetres("bleed", v).and_then(|mm| {
+                if (0.0..=20.0).contains(&mm) {
+                    Some(mm)
+                } else {
+                    self.error(
+                        v.span(),
+                        "`bleed` must be from 0 to 20 millimetres",
+                        "3 mm is usual: bleed = 3",
+                    );
+                    None
+                }
+            });
+        }
+        bleed
+    }
+
     fn fonts(&mut self, value: &Spanned<DeValue<'_>>, root_abs: &Path) -> Vec<PathBuf> {
         let DeValue::Table(table) = value.get_ref() else {
             self.wrong_type("fonts", value, "a table", "[fonts]\ndirs = [\"fonts\"]");

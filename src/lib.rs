@@ -15,13 +15,16 @@ pub mod diagnostics;
 pub mod epub;
 pub mod fontlist;
 pub mod json;
+pub(crate) mod labels;
 pub mod layout;
+pub(crate) mod links;
 pub mod model;
 pub mod output;
 pub mod pdf;
 pub mod progress;
 pub(crate) mod readfile;
 pub mod starter;
+pub mod template;
 pub mod text;
 pub mod theme;
 pub mod timestamp;
@@ -78,6 +81,11 @@ pub struct Options {
     pub fetch_timeout: std::time::Duration,
     /// Largest remote picture accepted, in bytes.
     pub fetch_max_bytes: u64,
+    /// `--template`: overrides `template` in bulletin.toml (a built-in name or a file
+    /// relative to the content folder).
+    pub template: Option<String>,
+    /// `--bleed`: millimetres of bleed with crop marks, overriding `[print] bleed`.
+    pub bleed_mm: Option<f32>,
     /// The PDF/A level the PDF claims (checked by krilla while writing); off by default.
     pub pdfa: pdf::PdfA,
 }
@@ -98,6 +106,8 @@ impl Options {
             offline: false,
             fetch_timeout: std::time::Duration::from_secs(20),
             fetch_max_bytes: 25 * 1024 * 1024,
+            template: None,
+            bleed_mm: None,
             pdfa: pdf::PdfA::Off,
         }
     }
@@ -129,6 +139,7 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
     diags.extend(loaded.warnings);
     let mut document = loaded.document;
     let config = loaded.config;
+    diags.extend(links::LinkIndex::new(&document).check(&document));
 
     a11y::report_missing_alt(&document, opts.strict || opts.pdfua, &mut diags);
     let mut remote = assets::remote::RemoteOptions::new(
@@ -157,21 +168,24 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
     })?;
     book.cover(&document.used_chars());
 
+    let mut template = choose_template(opts, &config)?;
+    if let Some(n) = config.columns {
+        template.document.columns = n;
+    }
     let laid = need_layout.then(|| {
         let p = &config.page;
         let m = p.margins;
         let geometry =
             Geometry::from_mm(p.width_mm, p.height_mm, [m.top, m.right, m.bottom, m.left]);
-        layout::layout_document(
-            &document,
-            &book,
-            &images,
-            &theme::Theme::default(),
-            geometry,
-        )
+        let mut laid = layout::layout_with_template(&document, &book, &images, &template, geometry);
+        if let Some(mm) = opts.bleed_mm.or(config.bleed_mm).filter(|mm| *mm > 0.0) {
+            layout::bleed::apply_bleed(&mut laid.pages, mm);
+        }
+        laid
     });
     if let Some(laid) = &laid {
         report_missing(&laid.missing, opts.strict, &mut diags);
+        diags.extend(laid.warnings.iter().cloned());
     }
     if diags.has_errors() {
         return Err(Error::Input(diags.into_vec()));
@@ -184,6 +198,22 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
         diags,
         pdfua: opts.pdfua,
     })
+}
+
+/// `--template`, else `template = …` in bulletin.toml, else the bulletin.
+fn choose_template(opts: &Options, config: &config::Config) -> Result<template::Template, Error> {
+    let choice = match (&opts.template, &config.template) {
+        (Some(name), _) => Some((name.clone(), 0)),
+        (None, Some((name, line))) => Some((name.clone(), *line)),
+        (None, None) => None,
+    };
+    match choice {
+        Some((name, line)) => {
+            template::Template::choose(&name, &opts.content_dir, line).map_err(Error::Input)
+        }
+        None => Ok(template::Template::builtin("bulletin")
+            .expect("templates/bulletin.toml is complete (checked by the template tests)")),
+    }
 }
 
 /// One finding per character and place, so the author can fix each occurrence.
@@ -220,7 +250,8 @@ pub fn check(opts: &Options) -> Result<Report, Error> {
 
 /// Builds the requested outputs. Either every requested file is written or none is.
 pub fn build(opts: &Options) -> Result<Report, Error> {
-    let p = prepare(opts, opts.formats.pdf)?;
+    // The EPUB's page list comes from the PDF's pages, so an EPUB alone is laid out too.
+    let p = prepare(opts, opts.formats.pdf || opts.formats.epub)?;
     let stamp = opts.source_date_epoch.or_else(|| {
         p.document
             .meta
@@ -232,6 +263,7 @@ pub fn build(opts: &Options) -> Result<Report, Error> {
         || {
             p.laid
                 .as_ref()
+                .filter(|_| opts.formats.pdf)
                 .map(|laid| write_pdf(&p, laid, stamp, opts.pdfa))
                 .transpose()
         },
@@ -286,7 +318,9 @@ fn pdf_info(m: &model::Meta, stamp: Option<i64>) -> pdf::PdfInfo {
 }
 
 fn write_epub(p: &Prepared, stamp: Option<i64>) -> Result<Vec<u8>, Error> {
-    epub_bytes(&p.document, &p.images, &p.book, stamp)
+    // The page list of the printed PDF, when there is one.
+    let marks = p.laid.as_ref().map_or(&[][..], |l| &l.page_marks[..]);
+    epub_bytes(&p.document, &p.images, &p.book, stamp, marks)
 }
 
 /// The EPUB of a document, with the primary face of each family embedded.
@@ -295,6 +329,7 @@ fn epub_bytes(
     images: &assets::images::ImageSet,
     book: &FontBook,
     stamp: Option<i64>,
+    marks: &[layout::page::PageMark],
 ) -> Result<Vec<u8>, Error> {
     use assets::fonts::{Family, FontStyle};
     let families = [
@@ -320,5 +355,5 @@ fn epub_bytes(
     let opts = epub::EpubOptions {
         modified_unix: stamp.unwrap_or(0),
     };
-    epub::write_epub(document, images, &fonts, &opts)
+    epub::write_epub_with_pages(document, images, &fonts, &opts, marks)
 }

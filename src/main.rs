@@ -136,6 +136,24 @@ struct Common {
     /// Largest remote picture accepted, e.g. 25M, 500K or a number of bytes.
     #[arg(long, default_value = "25M", value_parser = folio::assets::remote::parse_size)]
     fetch_limit: u64,
+    /// The document kind: bulletin, report, article, or a template .toml file (relative to
+    /// the content folder). Overrides `template` in bulletin.toml.
+    #[arg(long)]
+    template: Option<String>,
+    /// Bleed around each page with crop marks, e.g. `3mm` (overrides [print] bleed).
+    #[arg(long, value_parser = parse_bleed)]
+    bleed: Option<f32>,
+}
+
+/// `3mm` or `3` → 3.0 (millimetres, 0 to 20).
+fn parse_bleed(s: &str) -> Result<f32, String> {
+    let n = s.trim().trim_end_matches("mm").trim();
+    match n.parse::<f32>() {
+        Ok(mm) if (0.0..=20.0).contains(&mm) => Ok(mm),
+        _ => Err(format!(
+            "`{s}` is not a bleed: give millimetres from 0 to 20, e.g. 3mm"
+        )),
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -174,6 +192,8 @@ fn main() -> ExitCode {
     opts.fetch_timeout =
         std::time::Duration::from_secs_f64(common.fetch_timeout.clamp(0.01, 3600.0));
     opts.fetch_max_bytes = common.fetch_limit;
+    opts.template = common.template.clone();
+    opts.bleed_mm = common.bleed;
     opts.source_date_epoch = match source_date_epoch() {
         Ok(v) => v,
         Err(msg) => {

@@ -1,8 +1,9 @@
-//! The look of a bulletin as data: sizes, spacing and colours. Layout reads these values
-//! and nothing else, so a later theme file (the 简报 masthead, the yearly report) is a
-//! different value of this struct, not different code.
+//! The look of a document as data: sizes, spacing and colours. Layout reads these values
+//! and nothing else; they come from a template file (`templates/*.toml`, see
+//! [`crate::template`]), so the 简报 masthead and the yearly report are different values of
+//! this struct, not different code.
 
-use crate::assets::fonts::{Family, FontStyle};
+use crate::assets::fonts::FontStyle;
 
 /// An sRGB colour.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -58,56 +59,11 @@ pub struct Theme {
     pub max_image_height: f32,
 }
 
-const BLACK: Rgb = Rgb(0x1a, 0x1a, 0x1a);
-
-fn style(family: Family, bold: bool, size: f32, leading: f32, color: Rgb) -> TextStyle {
-    TextStyle {
-        font: FontStyle { family, bold },
-        size,
-        leading,
-        color,
-    }
-}
-
 impl Default for Theme {
+    /// The bulletin template's theme (`templates/bulletin.toml`).
     fn default() -> Self {
-        use Family::*;
-        let grey = Rgb(0x55, 0x55, 0x55);
-        let red = Rgb(0xb0, 0x1e, 0x23);
-        Theme {
-            body: style(Serif, false, 10.5, 1.75, BLACK),
-            headings: [
-                style(Sans, true, 15.0, 1.45, BLACK),
-                style(Sans, true, 13.0, 1.5, BLACK),
-                style(Sans, true, 11.5, 1.5, BLACK),
-                style(Sans, true, 10.5, 1.6, BLACK),
-            ],
-            article_title: style(Sans, true, 20.0, 1.35, BLACK),
-            article_subtitle: style(Sans, false, 12.5, 1.5, grey),
-            byline: style(Sans, false, 9.0, 1.6, grey),
-            code: style(Mono, false, 8.5, 1.5, BLACK),
-            caption: style(Sans, false, 8.5, 1.5, grey),
-            footnote: style(Serif, false, 8.5, 1.6, BLACK),
-            table: style(Serif, false, 9.0, 1.5, BLACK),
-            running: style(Sans, false, 8.0, 1.2, grey),
-            masthead_title: style(Serif, true, 34.0, 1.2, red),
-            masthead_subtitle: style(Sans, false, 14.0, 1.4, BLACK),
-            masthead_info: style(Sans, false, 9.5, 1.5, BLACK),
-            toc_heading: style(Sans, true, 14.0, 1.5, BLACK),
-            toc_entry: style(Serif, false, 10.5, 1.9, BLACK),
-            link_color: Rgb(0x1f, 0x4e, 0x8c),
-            rule_color: Rgb(0x99, 0x99, 0x99),
-            accent: red,
-            code_background: Rgb(0xf3, 0xf3, 0xf1),
-            table_header_background: Rgb(0xec, 0xec, 0xea),
-            paragraph_gap: 0.35,
-            cjk_indent: 2.0,
-            block_indent: 2.0,
-            heading_above: 1.1,
-            heading_below: 0.45,
-            header_offset: 34.0,
-            footer_offset: 30.0,
-            max_image_height: 0.62,
-        }
+        crate::template::Template::builtin("bulletin")
+            .map(|t| t.theme)
+            .expect("templates/bulletin.toml is complete (checked by the template tests)")
     }
 }

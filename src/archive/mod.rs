@@ -378,7 +378,7 @@ impl Run<'_> {
             || {
                 formats
                     .epub
-                    .then(|| crate::epub_bytes(&doc, &pictures, &self.book, stamp))
+                    .then(|| crate::epub_bytes(&doc, &pictures, &self.book, stamp, &[]))
                     .transpose()
             },
         );

@@ -47,6 +47,7 @@ pub(crate) fn layout_single(
     g: Geometry,
 ) -> Laid {
     let mut missing = Vec::new();
+    let mut warnings = Vec::new();
     let mut anchors: HashMap<String, (usize, f32)> = HashMap::new();
     let mut outline = Vec::new();
     let mut pages = Vec::new();
@@ -54,12 +55,14 @@ pub(crate) fn layout_single(
         let mut l = ArticleLayout::new(book, theme, images, g.text_width, g.text_height, article);
         let frags = l.article(article);
         missing.append(&mut l.missing);
+        warnings.append(&mut l.warnings);
         for placed in paginate(frags, g.text_height) {
             let index = pages.len();
             let mut page = Page {
                 items: Vec::new(),
                 number: index as u32 + 1,
                 tags: Vec::new(),
+                roman: false,
             };
             for p in placed {
                 let y = g.top + p.y;
@@ -109,8 +112,11 @@ pub(crate) fn layout_single(
             height: g.height,
             pages,
             outline,
+            boxes: None,
         },
         missing,
+        warnings,
+        page_marks: Vec::new(),
     }
 }
 

@@ -9,9 +9,9 @@ use ttf_parser::{GlyphId, OutlineBuilder};
 use crate::model::Document;
 
 use super::fonts::{FontSet, LoadedFace};
-use super::labels::Labels;
 use super::usage::Family;
 use super::xml;
+use crate::labels::Labels;
 
 const WIDTH: f32 = 1200.0;
 const HEIGHT: f32 = 1600.0;

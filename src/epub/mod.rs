@@ -9,16 +9,16 @@
 //! `cover` (cover picture), `nav` (navigation entries), `css` (stylesheet), `usage`,
 //! `fonts` and `subset` (which characters each face needs, and cutting it down), `ident`
 //! (identifier and timestamp), `package` (epub-builder), `xml` (escaping and value
-//! syntax), `labels` (the book's own words).
+//! syntax); the book's own words come from the shared `crate::labels`.
 
 mod access;
 mod cover;
 mod css;
 mod fonts;
 mod ident;
-mod labels;
 mod nav;
 mod package;
+mod pagelist;
 mod pages;
 mod plan;
 mod repack;
@@ -34,9 +34,9 @@ use crate::assets::images::ImageSet;
 use crate::diagnostics::Error;
 use crate::model::Document;
 
+use crate::labels::Labels;
 use fonts::FontSet;
 use ident::Identity;
-use labels::Labels;
 use package::{Book, BookArticle};
 use plan::BookPlan;
 use usage::CharUsage;
@@ -82,6 +82,18 @@ pub fn write_epub(
     fonts: &[EpubFont],
     opts: &EpubOptions,
 ) -> Result<Vec<u8>, Error> {
+    write_epub_with_pages(doc, images, fonts, opts, &[])
+}
+
+/// [`write_epub`], with a page list of the printed PDF: a `pagebreak` marker where each
+/// printed page begins and a `page-list` nav (`marks` from the layout).
+pub fn write_epub_with_pages(
+    doc: &Document,
+    images: &ImageSet,
+    fonts: &[EpubFont],
+    opts: &EpubOptions,
+    marks: &[crate::layout::page::PageMark],
+) -> Result<Vec<u8>, Error> {
     let modified = ident::format_timestamp(opts.modified_unix)?;
     let font_set = FontSet::new(fonts)?;
     let plan = BookPlan::new(doc, images)?;
@@ -96,9 +108,21 @@ pub fn write_epub(
         .articles
         .iter()
         .zip(&plan.articles)
-        .map(|(article, planned)| BookArticle {
+        .enumerate()
+        .map(|(index, (article, planned))| BookArticle {
             file: planned.file.clone(),
-            xhtml: xhtml::article_document(article, planned, &plan, &mut usage),
+            xhtml: xhtml::article_document(
+                article,
+                index,
+                planned,
+                &plan,
+                &mut usage,
+                &marks
+                    .iter()
+                    .filter(|m| m.article == index)
+                    .map(|m| (m.block, m.label.as_str()))
+                    .collect::<Vec<_>>(),
+            ),
             toc: nav::article_entry(planned, &mut usage),
         })
         .collect();
@@ -169,6 +193,15 @@ pub fn write_epub(
     .unwrap_or_default();
 
     let book_lang = plan.lang.clone();
+    let page_list: Vec<pagelist::PageEntry> = marks
+        .iter()
+        .filter_map(|m| {
+            Some(pagelist::PageEntry {
+                label: m.label.clone(),
+                file: plan.articles.get(m.article)?.file.clone(),
+            })
+        })
+        .collect();
     let bytes = package::assemble(Book {
         title: if title.is_empty() {
             labels.contents().to_owned()
@@ -203,18 +236,19 @@ pub fn write_epub(
             access::Contents {
                 has_images: !plan.images.is_empty(),
                 has_tables: doc.articles.iter().any(|a| has_table(&a.blocks)),
-                has_page_list: false,
+                has_page_list: !page_list.is_empty(),
             },
             None,
         ),
     })?;
-    repack::patch(
+    let bytes = repack::patch(
         bytes,
         &repack::NavWords {
             lang: &book_lang,
             landmarks: labels.landmarks(),
         },
-    )
+    )?;
+    pagelist::add_page_list(bytes, &page_list)
 }
 
 /// Whether any table is among `blocks`, however nested.

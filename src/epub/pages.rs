@@ -3,11 +3,11 @@
 use crate::model::Document;
 
 use super::COVER_IMAGE;
-use super::labels::Labels;
 use super::plan::BookPlan;
 use super::usage::{CharUsage, TextStyle};
 use super::xhtml::document;
 use super::xml;
+use crate::labels::Labels;
 
 pub(crate) const COVER_PAGE: &str = "cover.xhtml";
 pub(crate) const CONTENTS_PAGE: &str = "contents.xhtml";
@@ -69,7 +69,7 @@ pub(crate) fn contents_page(doc: &Document, plan: &BookPlan<'_>, usage: &mut Cha
         credits.push(labels.authors(&authors));
     }
     if !credits.is_empty() {
-        let separator = if labels.is_chinese() { "　" } else { " · " };
+        let separator = labels.separator();
         p.element(
             "p",
             "book-credits",

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::assets::images::{ImageAsset, ImageSet};
 use crate::diagnostics::Error;
+use crate::links::{LinkIndex, Target};
 use crate::model::{Article, Block, Document, plain_text};
 
 use super::xml;
@@ -28,6 +29,8 @@ pub(crate) struct BookPlan<'d> {
     pub articles: Vec<ArticlePlan>,
     /// Images used by the document, by `ImageRef::key`.
     pub images: BTreeMap<String, PlannedImage<'d>>,
+    /// Where `#fragment` links lead (shared with the PDF layout).
+    pub links: LinkIndex,
 }
 
 pub(crate) struct PlannedImage<'d> {
@@ -46,6 +49,9 @@ pub(crate) struct ArticlePlan {
     headings: BTreeMap<*const Block, PlannedHeading>,
     /// Headings that become nested nav entries (output levels 2 and 3).
     pub outline: Vec<OutlineEntry>,
+    /// The XML id written for each of the author's heading ids (the first heading that
+    /// has it), for internal links.
+    ids: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone)]
@@ -66,6 +72,11 @@ impl ArticlePlan {
     pub(crate) fn heading(&self, block: &Block) -> Option<&PlannedHeading> {
         self.headings.get(&std::ptr::from_ref(block))
     }
+
+    /// The id written for the heading the author called `id`, if it was written with one.
+    pub(crate) fn heading_id(&self, id: &str) -> Option<&str> {
+        self.ids.get(id).map(String::as_str)
+    }
 }
 
 impl<'d> BookPlan<'d> {
@@ -82,11 +93,28 @@ impl<'d> BookPlan<'d> {
             lang,
             articles,
             images: plan_images(doc, images)?,
+            links: LinkIndex::new(doc),
         })
     }
 
     pub(crate) fn image(&self, key: &str) -> Option<&PlannedImage<'d>> {
         self.images.get(key)
+    }
+
+    /// The `href` an internal link `#fragment` written in article `from` gets: the id in
+    /// the same file, or the other chapter's file (and id). `None` if it leads nowhere.
+    pub(crate) fn internal_href(&self, from: usize, fragment: &str) -> Option<String> {
+        let (article, id) = match self.links.resolve(from, fragment)? {
+            Target::Article(n) => (n, None),
+            Target::Heading { article, id } => (article, Some(id)),
+        };
+        let plan = self.articles.get(article)?;
+        let id = id.as_deref().and_then(|id| plan.heading_id(id));
+        Some(match (article == from, id) {
+            (true, Some(id)) => format!("#{id}"),
+            (false, Some(id)) => format!("{}#{id}", plan.file),
+            (_, None) => plan.file.clone(),
+        })
     }
 }
 
@@ -120,10 +148,11 @@ fn plan_article(
         .min()
         .unwrap_or(1);
 
-    let mut ids = IdAllocator::default();
-    ids.taken.insert(TITLE_ID.to_owned());
+    let mut allocator = IdAllocator::default();
+    allocator.taken.insert(TITLE_ID.to_owned());
     let mut headings = BTreeMap::new();
     let mut outline = Vec::new();
+    let mut ids = BTreeMap::new();
     for (ordinal, (block, depth, in_body)) in all.into_iter().enumerate() {
         let Block::Heading {
             level, id, content, ..
@@ -132,7 +161,8 @@ fn plan_article(
             continue;
         };
         let level = ((*level).clamp(1, 6).saturating_sub(min_level) + 2).min(6);
-        let id = ids.claim(id, ordinal + 1);
+        let model_id = id;
+        let id = allocator.claim(id, ordinal + 1);
         let label = xml::label(&plain_text(content));
         if in_body && depth == 0 && level <= 3 && !label.is_empty() {
             outline.push(OutlineEntry {
@@ -141,6 +171,7 @@ fn plan_article(
                 label,
             });
         }
+        ids.entry(model_id.clone()).or_insert_with(|| id.clone());
         headings.insert(std::ptr::from_ref(block), PlannedHeading { id, level });
     }
 
@@ -151,6 +182,7 @@ fn plan_article(
         label: if title.is_empty() { stem } else { title },
         headings,
         outline,
+        ids,
     }
 }
 

@@ -8,10 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Align, Article, AsideKind, Block, Definition, Inline, ListItem, Styled};
 
-use super::labels::Labels;
 use super::plan::{ArticlePlan, BookPlan, MAX_NESTING, TITLE_ID};
 use super::usage::{CharUsage, TextStyle};
 use super::xml;
+use crate::labels::Labels;
 
 /// The frame every content document shares. `lang` must already be a valid tag; `title`
 /// is plain text.
@@ -41,9 +41,12 @@ pub(crate) fn document(lang: &str, title: &str, body_class: &str, body: &str) ->
 /// Writes `article` as a complete XHTML document.
 pub(crate) fn article_document(
     article: &Article,
+    index: usize,
     plan: &ArticlePlan,
     book: &BookPlan<'_>,
     usage: &mut CharUsage,
+    // (top-level block, printed page label): where printed pages begin in this article.
+    page_marks: &[(usize, &str)],
 ) -> String {
     let labels = Labels::for_lang(&plan.lang);
     let mut w = ArticleWriter {
@@ -52,6 +55,7 @@ pub(crate) fn article_document(
         plan,
         book,
         article,
+        index,
         labels,
         style: TextStyle::BODY,
         in_link: false,
@@ -62,8 +66,21 @@ pub(crate) fn article_document(
     w.raw(&format!(
         "<section epub:type=\"chapter\" role=\"doc-chapter\" class=\"article\" aria-labelledby=\"{TITLE_ID}\">\n"
     ));
+    // A page that begins with the article (its head or first block) is marked before the
+    // head; a later one before the block it begins in.
+    let mark = |w: &mut ArticleWriter<'_, '_>, i: usize| {
+        for (_, label) in page_marks.iter().filter(|(b, _)| *b == i) {
+            w.raw(&super::pagelist::marker(label));
+        }
+    };
+    mark(&mut w, 0);
     w.header();
-    w.blocks(&article.blocks, 0);
+    for (i, block) in article.blocks.iter().enumerate() {
+        if i > 0 {
+            mark(&mut w, i);
+        }
+        w.block(block, 0, None);
+    }
     w.footnotes();
     w.raw("</section>\n");
     let body = w.out;
@@ -76,6 +93,8 @@ struct ArticleWriter<'a, 'd> {
     plan: &'a ArticlePlan,
     book: &'a BookPlan<'d>,
     article: &'a Article,
+    /// The article's position in the book, for resolving internal links.
+    index: usize,
     labels: Labels,
     /// The style the stylesheet gives the element being written.
     style: TextStyle,
@@ -508,7 +527,11 @@ impl ArticleWriter<'_, '_> {
     }
 
     fn link(&mut self, url: &str, content: &[Inline], depth: usize) {
-        match safe_href(url) {
+        let href = match crate::links::fragment(url) {
+            Some(fragment) => self.book.internal_href(self.index, fragment),
+            None => safe_href(url),
+        };
+        match href {
             Some(href) if !self.in_link => {
                 self.raw("<a href=\"");
                 self.attr(&href);

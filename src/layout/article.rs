@@ -2,6 +2,8 @@
 
 use crate::assets::fonts::FontBook;
 use crate::assets::images::ImageSet;
+use crate::diagnostics::Diagnostic;
+use crate::labels::Labels;
 use crate::model::{Article, Block, Definition, ImageRef, Inline, ListItem, SourcePos, plain_text};
 use crate::text::script::is_cjk;
 use crate::theme::{TextStyle, Theme};
@@ -38,7 +40,23 @@ pub struct ArticleLayout<'a> {
     pub(crate) article_lang: Option<String>,
     /// The article's highest Markdown heading level: it becomes H2 under the title's H1.
     top_heading: u8,
+    /// Limits the layout met (deep nesting, wide tables), with file and line.
+    pub warnings: Vec<Diagnostic>,
+    /// Deep nesting is warned about once per article.
+    deep_warned: bool,
+    /// How the title, subtitle and byline are aligned (the template's choice).
+    pub title_align: Align,
+    /// With several columns, `width` is a column's and the head spans this width.
+    pub head_width: Option<f32>,
+    /// Notes at the foot of the page where they are referenced, not at the article end.
+    pub foot_notes: bool,
+    /// Notes already set at a page foot.
+    attached: std::collections::BTreeSet<u32>,
 }
+
+/// Indentation stops growing where it would leave less than this many ems of measure:
+/// deeper quotes and lists are set at the same indent rather than off the page.
+const MIN_MEASURE_EM: f32 = 12.0;
 
 /// Anchor name of an article's start.
 pub fn article_anchor(article: &Article) -> String {
@@ -67,6 +85,12 @@ impl<'a> ArticleLayout<'a> {
             tag_stack: Vec::new(),
             article_lang: None,
             top_heading: top_heading(&article.blocks),
+            warnings: Vec::new(),
+            deep_warned: false,
+            title_align: Align::Left,
+            head_width: None,
+            foot_notes: false,
+            attached: Default::default(),
         }
     }
 
@@ -111,6 +135,11 @@ impl<'a> ArticleLayout<'a> {
     fn article_body(&mut self, article: &Article) -> Vec<Fragment> {
         let mut out = Vec::new();
         let t = self.theme;
+        // With columns, the head is set across all of them.
+        let column_width = self.width;
+        if let Some(w) = self.head_width {
+            self.width = w;
+        }
         let pos = SourcePos {
             file: article.source.clone(),
             line: 1,
@@ -119,7 +148,7 @@ impl<'a> ArticleLayout<'a> {
             &StyledText::plain(&article.title, &t.article_title),
             &t.article_title,
             0.0,
-            Align::Left,
+            self.title_align,
             &pos,
         );
         if let Some(first) = title.first_mut() {
@@ -136,7 +165,7 @@ impl<'a> ArticleLayout<'a> {
                 &StyledText::plain(sub, &t.article_subtitle),
                 &t.article_subtitle,
                 0.0,
-                Align::Left,
+                self.title_align,
                 &pos,
             );
             chain(&mut f);
@@ -157,7 +186,7 @@ impl<'a> ArticleLayout<'a> {
                 &StyledText::plain(&byline.join("　"), &t.byline),
                 &t.byline,
                 0.0,
-                Align::Left,
+                self.title_align,
                 &pos,
             );
             chain(&mut f);
@@ -178,7 +207,22 @@ impl<'a> ArticleLayout<'a> {
             gap_before: 0.3 * t.body.size,
             ..Default::default()
         });
-        self.blocks(&article.blocks, 0.0, &mut out);
+        // The head never ends a page without the text after it.
+        for f in &mut out {
+            f.keep_with_next = true;
+            f.span = self.head_width.is_some();
+        }
+        self.width = column_width;
+        for (i, block) in article.blocks.iter().enumerate() {
+            let start = out.len();
+            self.block(block, 0.0, &mut out);
+            for f in &mut out[start..] {
+                f.source = Some((0, i));
+            }
+        }
+        if self.foot_notes {
+            self.attach_notes(article, &mut out);
+        }
         if !article.footnotes.is_empty() {
             self.footnotes(article, &mut out);
         }
@@ -281,7 +325,9 @@ impl<'a> ArticleLayout<'a> {
                 set_gap(&mut frags, gap);
                 out.extend(frags);
             }
-            Block::List { start, items, .. } => {
+            Block::List {
+                start, items, pos, ..
+            } => {
                 for (n, item) in items.iter().enumerate() {
                     let marker = match (item.task, start) {
                         (Some(true), _) => "▣".to_owned(),
@@ -289,14 +335,16 @@ impl<'a> ArticleLayout<'a> {
                         (None, Some(s)) => format!("{}.", s + n as u64),
                         (None, None) => if indent > 0.0 { "◦" } else { "•" }.to_owned(),
                     };
-                    self.in_container(Role::LI, |l| l.list_item(item, &marker, indent, out));
+                    self.in_container(Role::LI, |l| l.list_item(item, &marker, indent, pos, out));
                 }
             }
-            Block::Quote { blocks, .. } => {
-                let inner = indent + t.block_indent * t.body.size;
+            Block::Quote { blocks, pos } => {
+                let inner = self.nest(indent, pos);
                 let mut frags = Vec::new();
                 self.blocks(blocks, inner, &mut frags);
-                let bar_x = indent + 0.6 * t.body.size;
+                // Drawn one indent step left of the text: beyond the minimum measure the
+                // bars of deeper levels coincide.
+                let bar_x = inner - (t.block_indent - 0.6) * t.body.size;
                 for (i, f) in frags.iter_mut().enumerate() {
                     let top = if i == 0 { 0.0 } else { -f.gap_before };
                     f.items.push(Item::Rect {
@@ -478,9 +526,41 @@ impl<'a> ArticleLayout<'a> {
         }
     }
 
-    fn list_item(&mut self, item: &ListItem, marker: &str, indent: f32, out: &mut Vec<Fragment>) {
+    /// The indent one level inside `indent`, unless that would leave less than the minimum
+    /// measure: then the same indent, and a warning (once per article) naming the place.
+    fn nest(&mut self, indent: f32, pos: &SourcePos) -> f32 {
         let t = self.theme;
-        let inner = indent + t.block_indent * t.body.size;
+        let wanted = indent + t.block_indent * t.body.size;
+        let min_measure = (MIN_MEASURE_EM * t.body.size).min(self.width);
+        let limit = (self.width - min_measure).max(0.0);
+        if wanted <= limit {
+            return wanted;
+        }
+        if !self.deep_warned {
+            self.deep_warned = true;
+            self.warnings.push(
+                Diagnostic::warning(format!(
+                    "quotes or lists nested this deep would leave less than {MIN_MEASURE_EM} em \
+                     of text width; deeper levels are set at the same indent"
+                ))
+                .at(pos)
+                .with_help("flatten the nesting"),
+            );
+        }
+        // Still a step deeper than `indent` if there is room at all, never past the limit.
+        limit.max(indent).min(wanted)
+    }
+
+    fn list_item(
+        &mut self,
+        item: &ListItem,
+        marker: &str,
+        indent: f32,
+        list_pos: &SourcePos,
+        out: &mut Vec<Fragment>,
+    ) {
+        let t = self.theme;
+        let inner = self.nest(indent, list_pos);
         let mut frags = Vec::new();
         let body = self.tags.node(Role::LBody);
         self.tag_stack.push(body);
@@ -525,9 +605,11 @@ impl<'a> ArticleLayout<'a> {
             Align::Right,
             &pos,
         );
+        // One indent step left of the text, which is `indent` unless nesting hit the limit.
+        let marker_x = inner - t.block_indent * t.body.size;
         if let Some(line) = marker_lines.into_iter().next() {
             for mut item in line.items {
-                item.translate(indent, 0.0);
+                item.translate(marker_x, 0.0);
                 first.items.push(item);
             }
         }
@@ -613,9 +695,13 @@ impl<'a> ArticleLayout<'a> {
             self.placeholder(alt, key, indent, pos, out);
             return;
         };
-        let avail = self.width - indent;
         // Never enlarge past 150 dpi: a small picture stretched to the full width prints soft.
         let natural = image.width as f32 / 150.0 * 72.0;
+        // With columns, a picture much wider than a column spans them all.
+        let span_width = self
+            .head_width
+            .filter(|_| indent == 0.0 && natural > self.width * 1.2);
+        let avail = span_width.unwrap_or(self.width - indent);
         let mut w = avail.min(natural).min(asked.unwrap_or(f32::MAX));
         let mut h = w * image.height as f32 / image.width as f32;
         let max_h = self.height * t.max_image_height;
@@ -660,7 +746,9 @@ impl<'a> ArticleLayout<'a> {
             tags,
             items,
             gap_before: 0.8 * t.body.size,
-            float: true,
+            // A spanning picture is placed where it falls, across the balanced columns.
+            float: span_width.is_none(),
+            span: span_width.is_some(),
             ..Default::default()
         });
     }
@@ -720,12 +808,15 @@ impl<'a> ArticleLayout<'a> {
     }
 
     fn footnotes(&mut self, article: &Article, out: &mut Vec<Fragment>) {
+        if article
+            .footnotes
+            .iter()
+            .all(|n| self.attached.contains(&n.number))
+        {
+            return;
+        }
         let t = self.theme;
-        let heading = if article.lang.is_cjk() {
-            "注释"
-        } else {
-            "Notes"
-        };
+        let heading = Labels::for_lang(article.lang.as_str()).notes();
         out.push(Fragment {
             height: 0.8 * t.body.size,
             gap_before: 1.2 * t.body.size,
@@ -756,43 +847,83 @@ impl<'a> ArticleLayout<'a> {
         }
         self.tag_leaf(&mut label, Role::P);
         out.extend(label);
-        let style = &t.footnote;
         for note in &article.footnotes {
-            let mut text = StyledText::default();
-            let base = SpanStyle::from(style);
-            text.push(&format!("{}. ", note.number), &base);
-            let mut frags = Vec::new();
-            let note_node = self.tags.node(Role::Note);
-            self.tag_stack.push(note_node);
-            for (i, block) in note.blocks.iter().enumerate() {
-                match block {
-                    Block::Paragraph { content, pos } => {
-                        let mut para = if i == 0 {
-                            text.clone()
-                        } else {
-                            StyledText::default()
-                        };
-                        let ctx = InlineContext {
-                            link_color: t.link_color,
-                            anchor_prefix: &self.prefix,
-                        };
-                        push_inlines(content, &base, &ctx, &mut para);
-                        let mut f = self.paragraph(&para, style, 0.0, 0.0, Align::Justify, pos);
-                        self.tag_leaf(&mut f, Role::P);
-                        frags.extend(f);
-                    }
-                    other => self.block(other, t.block_indent * t.body.size, &mut frags),
+            if self.attached.contains(&note.number) {
+                continue;
+            }
+            out.extend(self.note_fragments(note));
+        }
+    }
+
+    /// One note's text ("3. …") as fragments, its first carrying the note's anchor.
+    fn note_fragments(&mut self, note: &crate::model::Footnote) -> Vec<Fragment> {
+        let t = self.theme;
+        let style = &t.footnote;
+        let mut text = StyledText::default();
+        let base = SpanStyle::from(style);
+        text.push(&format!("{}. ", note.number), &base);
+        let mut frags = Vec::new();
+        let note_node = self.tags.node(Role::Note);
+        self.tag_stack.push(note_node);
+        for (i, block) in note.blocks.iter().enumerate() {
+            match block {
+                Block::Paragraph { content, pos } => {
+                    let mut para = if i == 0 {
+                        text.clone()
+                    } else {
+                        StyledText::default()
+                    };
+                    let ctx = InlineContext {
+                        link_color: t.link_color,
+                        anchor_prefix: &self.prefix,
+                    };
+                    push_inlines(content, &base, &ctx, &mut para);
+                    let mut f = self.paragraph(&para, style, 0.0, 0.0, Align::Justify, pos);
+                    self.tag_leaf(&mut f, Role::P);
+                    frags.extend(f);
+                }
+                other => self.block(other, t.block_indent * t.body.size, &mut frags),
+            }
+        }
+        self.tag_stack.pop();
+        if let Some(first) = frags.first_mut() {
+            first.anchors.push(Anchor {
+                name: footnote_anchor(&self.prefix, note.number),
+                outline: None,
+            });
+        }
+        set_gap(&mut frags, 0.2 * t.body.size);
+        frags
+    }
+
+    /// Footnotes at the page foot: each note rides with the line holding its first
+    /// reference mark. Notes whose mark is not linked (in a heading) stay endnotes.
+    fn attach_notes(&mut self, article: &Article, out: &mut [Fragment]) {
+        let names: std::collections::HashMap<String, usize> = article
+            .footnotes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (footnote_anchor(&self.prefix, n.number), i))
+            .collect();
+        for f in out.iter_mut() {
+            let refs: Vec<usize> = f
+                .items
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Link {
+                        target: super::page::LinkTarget::Anchor(name),
+                        ..
+                    } => names.get(name).copied(),
+                    _ => None,
+                })
+                .collect();
+            for i in refs {
+                let note = &article.footnotes[i];
+                if self.attached.insert(note.number) {
+                    let frags = self.note_fragments(note);
+                    f.notes.extend(frags);
                 }
             }
-            self.tag_stack.pop();
-            if let Some(first) = frags.first_mut() {
-                first.anchors.push(Anchor {
-                    name: footnote_anchor(&self.prefix, note.number),
-                    outline: None,
-                });
-            }
-            set_gap(&mut frags, 0.2 * t.body.size);
-            out.extend(frags);
         }
     }
 
@@ -890,6 +1021,9 @@ impl<'a> ArticleLayout<'a> {
             repeat: None,
             tags: Vec::new(),
             page_break: false,
+            span: false,
+            notes: Vec::new(),
+            source: None,
         }
     }
 }

@@ -26,6 +26,13 @@ pub struct Fragment {
     /// A forced page break (`<!-- pagebreak -->`): what follows starts a new page, after any
     /// floats still waiting. Carries no content.
     pub page_break: bool,
+    /// Spans all columns of a multi-column page (an article's head); the columns above it
+    /// are balanced first.
+    pub span: bool,
+    /// Footnotes referenced in this fragment, set at the foot of the page it lands on.
+    pub notes: Vec<Fragment>,
+    /// The article and top-level block this fragment is part of, for the EPUB's page list.
+    pub source: Option<(usize, usize)>,
 }
 
 #[derive(Debug, Clone)]
@@ -35,48 +42,289 @@ pub struct Anchor {
     pub outline: Option<(String, u8)>,
 }
 
-/// A fragment placed on a page, `y` from the top of the text block.
+/// A fragment placed on a page, `y` from the top of the text block, `x` from its left
+/// edge (the column's offset; 0 with one column).
 #[derive(Debug, Clone)]
 pub struct Placed {
     pub fragment: Fragment,
     pub y: f32,
+    pub x: f32,
+    /// A footnote (or the rule above them) set at the page foot.
+    pub note: bool,
+}
+
+/// The columns of the text block: how many, and how far apart their left edges are.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Columns {
+    pub count: usize,
+    /// Column width plus gutter.
+    pub step: f32,
+}
+
+impl Columns {
+    pub const ONE: Columns = Columns {
+        count: 1,
+        step: 0.0,
+    };
+}
+
+/// Stacks fragments into pages of `height` with `cols` columns. Between spanning
+/// fragments the text runs column by column; the columns above a spanning fragment and
+/// those at the end are balanced, so the last page of a two-column article is even.
+pub fn paginate_columns(fragments: Vec<Fragment>, height: f32, cols: Columns) -> Vec<Vec<Placed>> {
+    if cols.count <= 1 {
+        return paginate(fragments, height);
+    }
+    let mut pages: Vec<Vec<Placed>> = Vec::new();
+    let mut page: Vec<Placed> = Vec::new();
+    let mut top = 0.0f32;
+    let mut segment: Vec<Fragment> = Vec::new();
+    let flush = |segment: &mut Vec<Fragment>,
+                 page: &mut Vec<Placed>,
+                 top: &mut f32,
+                 pages: &mut Vec<Vec<Placed>>| {
+        let mut rest = std::mem::take(segment);
+        while !rest.is_empty() {
+            if *top > 0.0 && rest[0].height > height - *top {
+                pages.push(std::mem::take(page));
+                *top = 0.0;
+            }
+            let free = height - *top;
+            let boxes = paginate(rest.clone(), free);
+            if boxes.len() <= cols.count {
+                // Ends on this page: as short as the columns can be.
+                let h = balanced_height(&rest, free, cols.count);
+                let boxes = paginate(std::mem::take(&mut rest), h);
+                let mut bottom = *top;
+                for (c, b) in boxes.into_iter().enumerate() {
+                    for mut p in b {
+                        p.y += *top;
+                        p.x = c as f32 * cols.step;
+                        bottom = bottom.max(p.y + p.fragment.height);
+                        page.push(p);
+                    }
+                }
+                *top = bottom;
+            } else {
+                let mut boxes = boxes.into_iter();
+                for c in 0..cols.count {
+                    for mut p in boxes.next().unwrap_or_default() {
+                        p.y += *top;
+                        p.x = c as f32 * cols.step;
+                        page.push(p);
+                    }
+                }
+                rest = boxes
+                    .flatten()
+                    .filter(|p| !p.note)
+                    .map(|p| p.fragment)
+                    .collect();
+                pages.push(std::mem::take(page));
+                *top = 0.0;
+            }
+        }
+    };
+    let mut fragments = fragments.into_iter().peekable();
+    while let Some(fragment) = fragments.next() {
+        if !fragment.span {
+            segment.push(fragment);
+            continue;
+        }
+        flush(&mut segment, &mut page, &mut top, &mut pages);
+        // The run of spanning fragments (an article's head) goes whole, with room below it
+        // for two lines of what it is kept with.
+        let mut run = vec![fragment];
+        while let Some(next) = fragments.next_if(|f| f.span) {
+            run.push(next);
+        }
+        let mut need: f32 = run.iter().map(|f| f.gap_before + f.height).sum();
+        if run.last().is_some_and(|f| f.keep_with_next)
+            && let Some(next) = fragments.peek()
+        {
+            need += 2.0 * next.height;
+        }
+        if !page.is_empty() && top + need > height + 0.01 {
+            pages.push(std::mem::take(&mut page));
+            top = 0.0;
+        }
+        for fragment in run {
+            top += if page.is_empty() {
+                0.0
+            } else {
+                fragment.gap_before
+            };
+            let h = fragment.height;
+            page.push(Placed {
+                fragment,
+                y: top,
+                x: 0.0,
+                note: false,
+            });
+            top += h;
+        }
+    }
+    flush(&mut segment, &mut page, &mut top, &mut pages);
+    if !page.is_empty() {
+        pages.push(page);
+    }
+    pages
+}
+
+/// The least column height at which `frags` fit in `count` columns (within `free`).
+fn balanced_height(frags: &[Fragment], free: f32, count: usize) -> f32 {
+    let tallest = frags.iter().map(|f| f.height).fold(0.0f32, f32::max);
+    let (mut lo, mut hi) = (tallest.min(free), free);
+    if paginate(frags.to_vec(), lo).len() <= count {
+        return lo;
+    }
+    for _ in 0..24 {
+        let mid = (lo + hi) / 2.0;
+        if paginate(frags.to_vec(), mid).len() <= count {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    hi
+}
+
+/// Height of the space and short rule above a page's footnotes.
+const NOTE_RULE: f32 = 10.0;
+
+/// The height footnotes take at a page foot: the rule, the notes carried over from the
+/// previous page, and those of the fragments on the page (and of `extra`).
+fn notes_height<'a>(
+    carry: &[Fragment],
+    page: impl Iterator<Item = &'a Fragment>,
+    extra: Option<&Fragment>,
+) -> f32 {
+    let notes = carry
+        .iter()
+        .chain(page.flat_map(|f| &f.notes))
+        .chain(extra.into_iter().flat_map(|f| &f.notes));
+    let mut h = 0.0;
+    let mut any = false;
+    for n in notes {
+        any = true;
+        h += n.gap_before + n.height;
+    }
+    if any { h + NOTE_RULE } else { 0.0 }
+}
+
+/// Sets the page's footnotes at its foot, under a short rule, and closes it. Notes that
+/// do not fit go into `carry`, for the foot of the next page.
+fn close_page(mut page: Vec<Placed>, carry: &mut Vec<Fragment>, height: f32) -> Vec<Placed> {
+    let mut notes: Vec<Fragment> = std::mem::take(carry);
+    // Cloned, not taken: a column flow may set these fragments again elsewhere.
+    for p in &page {
+        notes.extend(p.fragment.notes.iter().cloned());
+    }
+    if notes.is_empty() {
+        return page;
+    }
+    let bottom = page
+        .iter()
+        .map(|p| p.y + p.fragment.height)
+        .fold(0.0f32, f32::max);
+    let mut total = NOTE_RULE;
+    let mut fit = 0;
+    for n in &notes {
+        let h = n.gap_before + n.height;
+        // At least one line, so every page with a reference shows its note begin.
+        if fit > 0 && bottom + total + h > height + 0.01 {
+            break;
+        }
+        total += h;
+        fit += 1;
+    }
+    let rest = notes.split_off(fit);
+    *carry = rest;
+    let mut y = (height - total).max(bottom);
+    page.push(Placed {
+        fragment: Fragment {
+            height: NOTE_RULE,
+            items: vec![Item::Line {
+                x0: 0.0,
+                y0: NOTE_RULE * 0.5,
+                x1: 60.0,
+                y1: NOTE_RULE * 0.5,
+                width: 0.5,
+                color: crate::theme::Rgb(0x99, 0x99, 0x99),
+            }],
+            ..Default::default()
+        },
+        y,
+        x: 0.0,
+        note: true,
+    });
+    y += NOTE_RULE;
+    for (i, n) in notes.into_iter().enumerate() {
+        if i > 0 {
+            y += n.gap_before;
+        }
+        let h = n.height;
+        page.push(Placed {
+            fragment: n,
+            y,
+            x: 0.0,
+            note: true,
+        });
+        y += h;
+    }
+    page
 }
 
 /// Stacks fragments into pages of `height`. A float that does not fit where it falls waits
 /// for the top of the next page (in order, ahead of later floats) while text continues.
+/// Footnotes travel with the fragment that references them and are set at its page foot.
 pub fn paginate(fragments: Vec<Fragment>, height: f32) -> Vec<Vec<Placed>> {
     let mut pages: Vec<Vec<Placed>> = Vec::new();
     let mut current: Vec<Placed> = Vec::new();
     let mut waiting: std::collections::VecDeque<Fragment> = Default::default();
+    let mut carry: Vec<Fragment> = Vec::new();
     let mut y = 0.0f32;
-    let fits = |current: &Vec<Placed>, y: f32, f: &Fragment| {
+    let fits = |current: &Vec<Placed>, carry: &[Fragment], y: f32, f: &Fragment| {
         let gap = if current.is_empty() {
             0.0
         } else {
             f.gap_before
         };
-        current.is_empty() || y + gap + f.height <= height + 0.01
+        // Of a new fragment's notes only the first line must fit: the rest may continue
+        // at the next page's foot.
+        let first_note = f.notes.first().map(|n| Fragment {
+            notes: vec![Fragment {
+                height: n.height,
+                ..Default::default()
+            }],
+            ..Default::default()
+        });
+        let notes = notes_height(
+            carry,
+            current.iter().map(|p| &p.fragment),
+            first_note.as_ref(),
+        );
+        current.is_empty() || y + gap + f.height + notes <= height + 0.01
     };
     for fragment in fragments {
         if fragment.page_break {
             while !waiting.is_empty() {
                 if !current.is_empty() {
-                    pages.push(std::mem::take(&mut current));
+                    pages.push(close_page(std::mem::take(&mut current), &mut carry, height));
                     y = 0.0;
                 }
                 place_waiting(&mut waiting, &mut current, &mut y, height);
             }
             if !current.is_empty() {
-                pages.push(std::mem::take(&mut current));
+                pages.push(close_page(std::mem::take(&mut current), &mut carry, height));
                 y = 0.0;
             }
             continue;
         }
-        if fragment.float && (!waiting.is_empty() || !fits(&current, y, &fragment)) {
+        if fragment.float && (!waiting.is_empty() || !fits(&current, &carry, y, &fragment)) {
             waiting.push_back(fragment);
             continue;
         }
-        if !fits(&current, y, &fragment) {
+        if !fits(&current, &carry, y, &fragment) {
             // Move the chain of keep-with-next fragments at the page end along, unless the
             // whole page is one chain (then the page must break inside it).
             let mut cut = current.len();
@@ -87,14 +335,14 @@ pub fn paginate(fragments: Vec<Fragment>, height: f32) -> Vec<Vec<Placed>> {
                 cut = current.len();
             }
             let moved = current.split_off(cut);
-            pages.push(std::mem::take(&mut current));
+            pages.push(close_page(std::mem::take(&mut current), &mut carry, height));
             y = 0.0;
             place_waiting(&mut waiting, &mut current, &mut y, height);
             for p in moved {
                 place(&mut current, &mut y, p.fragment);
             }
-            if !fits(&current, y, &fragment) {
-                pages.push(std::mem::take(&mut current));
+            if !fits(&current, &carry, y, &fragment) {
+                pages.push(close_page(std::mem::take(&mut current), &mut carry, height));
                 y = 0.0;
             }
         }
@@ -102,13 +350,17 @@ pub fn paginate(fragments: Vec<Fragment>, height: f32) -> Vec<Vec<Placed>> {
     }
     while !waiting.is_empty() {
         if !current.is_empty() {
-            pages.push(std::mem::take(&mut current));
+            pages.push(close_page(std::mem::take(&mut current), &mut carry, height));
             y = 0.0;
         }
         place_waiting(&mut waiting, &mut current, &mut y, height);
     }
     if !current.is_empty() {
-        pages.push(current);
+        pages.push(close_page(current, &mut carry, height));
+    }
+    // Notes longer than the pages their references are on continue on pages of their own.
+    while !carry.is_empty() {
+        pages.push(close_page(Vec::new(), &mut carry, height));
     }
     pages
 }
@@ -145,7 +397,12 @@ fn place(page: &mut Vec<Placed>, y: &mut f32, fragment: Fragment) {
     }
     let top = *y;
     *y += fragment.height;
-    page.push(Placed { fragment, y: top });
+    page.push(Placed {
+        fragment,
+        y: top,
+        x: 0.0,
+        note: false,
+    });
 }
 
 #[cfg(test)]
@@ -231,6 +488,65 @@ mod tests {
             "header first on page 2"
         );
         assert_eq!(pages[0].len() + pages[1].len(), 17, "one extra header");
+    }
+
+    #[test]
+    fn two_columns_fill_then_balance_the_last_page() {
+        let cols = Columns {
+            count: 2,
+            step: 60.0,
+        };
+        let mut head = frag(20.0, true);
+        head.span = true;
+        let mut frags = vec![head];
+        frags.extend((0..25).map(|_| {
+            let mut f = frag(10.0, false);
+            f.gap_before = 0.0;
+            f
+        }));
+        let pages = paginate_columns(frags, 100.0, cols);
+        // Page 1: the head, then 2 × 8 lines; page 2: 9 lines balanced as 5 + 4.
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[0][0].y, 0.0);
+        let left = |p: &Vec<Placed>| p.iter().filter(|p| p.x == 0.0 && !p.fragment.span).count();
+        let right = |p: &Vec<Placed>| p.iter().filter(|p| p.x == 60.0).count();
+        assert_eq!((left(&pages[0]), right(&pages[0])), (8, 8));
+        assert_eq!((left(&pages[1]), right(&pages[1])), (5, 4));
+        assert!(
+            pages
+                .iter()
+                .flatten()
+                .all(|p| p.y + p.fragment.height <= 100.01)
+        );
+    }
+
+    #[test]
+    fn footnotes_land_at_the_foot_of_their_reference_page() {
+        let mut frags: Vec<Fragment> = (0..30).map(|_| frag(10.0, false)).collect();
+        let note = |h: f32| Fragment {
+            height: h,
+            ..Default::default()
+        };
+        frags[4].notes = vec![note(8.0)];
+        // A long note: 12 lines, more than fits under the page's text.
+        frags[12].notes = (0..12).map(|_| note(8.0)).collect();
+        let pages = paginate(frags, 100.0);
+        let notes_on = |p: &Vec<Placed>| p.iter().filter(|p| p.fragment.height == 8.0).count();
+        // Page 1 holds fragment 4 and its note at the bottom.
+        assert!(notes_on(&pages[0]) >= 1);
+        for page in &pages {
+            let text_bottom = page
+                .iter()
+                .filter(|p| p.fragment.height == 10.0 && p.fragment.items.is_empty())
+                .map(|p| p.y + p.fragment.height)
+                .fold(0.0f32, f32::max);
+            for n in page.iter().filter(|p| p.fragment.height == 8.0) {
+                assert!(n.y >= text_bottom, "note above text");
+                assert!(n.y + 8.0 <= 100.01, "note off the page");
+            }
+        }
+        let total: usize = pages.iter().map(notes_on).sum();
+        assert_eq!(total, 13, "every note line placed once");
     }
 
     #[test]

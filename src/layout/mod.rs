@@ -1,11 +1,15 @@
 //! Layout: the document model, fonts and images in; positioned pages out.
 //!
-//! Articles are laid out in parallel (each starts on a new page, so they are independent),
-//! then the front page with the table of contents is set, pages are numbered, running heads
-//! and folios are added, and internal link targets are resolved to page positions.
+//! The template ([`crate::template`]) decides the document's shape: articles are set in
+//! parallel, then paginated one after another or each from a new (or right-hand) page; the
+//! front matter (masthead, cover, contents) is set with the final page numbers, pages are
+//! numbered (roman for a book's front matter), running heads and folios are added, and
+//! internal link targets are resolved to page positions.
 
 pub mod article;
+pub mod bleed;
 pub mod flow;
+mod front;
 pub mod inline;
 pub mod page;
 pub mod paragraph;
@@ -18,12 +22,17 @@ use rayon::prelude::*;
 
 use crate::assets::fonts::FontBook;
 use crate::assets::images::ImageSet;
-use crate::model::{Document, SourcePos};
+use crate::diagnostics::Diagnostic;
+use crate::labels::Labels;
+use crate::links::{LinkIndex, Target};
+use crate::model::Document;
+use crate::template::{DocumentKind, Front, Notes, RunningHead, Start, Template, TitleAlign};
 use crate::theme::{TextStyle, Theme};
 
 use article::{ArticleLayout, Missing, article_anchor};
-use flow::{Anchor, Fragment, Placed, paginate};
-use inline::{SpanStyle, StyledText};
+use flow::{Columns, Fragment, Placed, paginate, paginate_columns};
+use front::FrontLayout;
+use inline::StyledText;
 use page::{Item, LinkTarget, OutlineEntry, Page, Pages};
 use paragraph::{Align, ParagraphStyle, set_paragraph};
 
@@ -59,8 +68,13 @@ pub struct Laid {
     pub pages: Pages,
     /// Characters no font covers, where they occur (sorted, deduplicated).
     pub missing: Vec<Missing>,
+    /// Limits the layout met (deep nesting, wide tables), in document order.
+    pub warnings: Vec<Diagnostic>,
+    /// Each page that holds article text, where its text begins (for the EPUB page list).
+    pub page_marks: Vec<page::PageMark>,
 }
 
+/// Lays out `doc` as the bulletin template does, with `theme` for its look.
 pub fn layout_document(
     doc: &Document,
     book: &FontBook,
@@ -68,61 +82,232 @@ pub fn layout_document(
     theme: &Theme,
     geometry: Geometry,
 ) -> Laid {
+    let mut template = Template::builtin("bulletin").unwrap_or_else(|| unreachable!());
+    template.theme = theme.clone();
+    layout_with_template(doc, book, images, &template, geometry)
+}
+
+/// One page before its furniture is added.
+struct Sheet {
+    placed: Vec<Placed>,
+    /// Front matter (numbered separately when the template asks for roman numbers).
+    front: bool,
+    /// The article the running head names.
+    article: Option<usize>,
+    /// An article starts on this page (book heads are left off such pages).
+    opens: bool,
+    /// The page carries no head and no folio (a cover, a blank left-hand page).
+    bare: bool,
+}
+
+impl Sheet {
+    fn new(placed: Vec<Placed>, front: bool) -> Sheet {
+        Sheet {
+            placed,
+            front,
+            article: None,
+            opens: false,
+            bare: false,
+        }
+    }
+}
+
+/// Lays out `doc` as `template` says: its front matter, where articles start, its running
+/// heads and page numbers, its look. `folio archive` calls this with the `article`
+/// template for single-article copies.
+pub fn layout_with_template(
+    doc: &Document,
+    book: &FontBook,
+    images: &ImageSet,
+    template: &Template,
+    geometry: Geometry,
+) -> Laid {
     let g = geometry;
-    let articles: Vec<(Vec<Vec<Placed>>, Vec<Missing>)> = doc
+    let kind = &template.document;
+    let theme = &template.theme;
+    let gap = kind.column_gap_mm * MM;
+    let count = kind.columns.max(1) as usize;
+    let column_width = (g.text_width - gap * (count - 1) as f32) / count as f32;
+    let cols = Columns {
+        count,
+        step: column_width + gap,
+    };
+    let title_align = match kind.title_align {
+        TitleAlign::Left => Align::Left,
+        TitleAlign::Center => Align::Center,
+    };
+    type ArticleFlow = (Vec<Fragment>, Vec<Missing>, Vec<Diagnostic>);
+    let articles: Vec<ArticleFlow> = doc
         .articles
         .par_iter()
         .enumerate()
         .map(|(i, a)| {
-            let mut l = ArticleLayout::new(book, theme, images, g.text_width, g.text_height, a);
+            let mut l = ArticleLayout::new(book, theme, images, column_width, g.text_height, a);
             l.tags = tags::TagIds::for_article(Some(i));
             if a.lang != doc.meta.lang {
                 l.article_lang = Some(a.lang.as_str().to_owned());
             }
+            l.title_align = title_align;
+            l.head_width = (cols.count > 1).then_some(g.text_width);
+            l.foot_notes = kind.notes == Notes::Foot;
             let frags = l.article(a);
-            (paginate(frags, g.text_height), l.missing)
+            (frags, l.missing, l.warnings)
         })
         .collect();
-
+    let mut warnings = Vec::new();
     let mut missing: Vec<Missing> = Vec::new();
-    // The front page: masthead and contents. Its length depends only on the entries, so
-    // it is set once with the final page numbers, which are known by counting.
+    let mut flows = Vec::with_capacity(articles.len());
+    for (i, (mut frags, m, w)) in articles.into_iter().enumerate() {
+        missing.extend(m);
+        warnings.extend(w);
+        for f in &mut frags {
+            if let Some(source) = &mut f.source {
+                source.0 = i;
+            }
+        }
+        flows.push(frags);
+    }
+
+    // Front matter. Its length depends only on the number of entries, so it is set once
+    // with stand-in page numbers to count its pages, then again with the real ones.
     let meta_lang = doc.meta.lang.as_str().to_owned();
+    let mut front_missing = Vec::new();
     let mut front_l = FrontLayout {
         book,
         theme,
         width: g.text_width,
         lang: &meta_lang,
-        missing: &mut missing,
+        missing: &mut front_missing,
         tags: tags::TagIds::for_article(None),
     };
-    let probe = front_l.front_page(doc, &vec![999; doc.articles.len()]);
-    let front_pages = paginate(probe, g.text_height).len();
-    let mut starts = Vec::new();
-    let mut next = front_pages;
-    for (pages, _) in &articles {
-        starts.push(next as u32 + 1);
-        next += pages.len();
-    }
+    let front_sheets = |front_l: &mut FrontLayout<'_>, starts: &[u32]| -> Vec<Sheet> {
+        let mut sheets = Vec::new();
+        match kind.front {
+            Front::Masthead => {
+                let mut frags = front_l.masthead(doc);
+                if kind.contents {
+                    frags.extend(front_l.contents(doc, starts));
+                }
+                frags.extend(front_l.credits(doc));
+                sheets.extend(
+                    paginate(frags, g.text_height)
+                        .into_iter()
+                        .map(|p| Sheet::new(p, true)),
+                );
+            }
+            Front::Cover => {
+                let mut frags = front_l.cover(doc, g.text_height);
+                frags.extend(front_l.credits(doc));
+                for (n, p) in paginate(frags, g.text_height).into_iter().enumerate() {
+                    let mut sheet = Sheet::new(p, true);
+                    sheet.bare = n == 0;
+                    sheets.push(sheet);
+                }
+                if kind.contents {
+                    if kind.start == Start::RightPage && sheets.len() % 2 == 1 {
+                        let mut blank = Sheet::new(Vec::new(), true);
+                        blank.bare = true;
+                        sheets.push(blank);
+                    }
+                    let frags = front_l.contents(doc, starts);
+                    sheets.extend(
+                        paginate(frags, g.text_height)
+                            .into_iter()
+                            .map(|p| Sheet::new(p, true)),
+                    );
+                }
+            }
+            // The compact head opens the article flow instead.
+            Front::Head => {}
+        }
+        // The first article on a right-hand page: the blank before it is front matter.
+        if kind.start == Start::RightPage && sheets.len() % 2 == 1 {
+            let mut blank = Sheet::new(Vec::new(), true);
+            blank.bare = true;
+            sheets.push(blank);
+        }
+        sheets
+    };
+    let probe = front_sheets(&mut front_l, &vec![999; doc.articles.len()]);
+    let front_count = probe.len();
     front_l.missing.clear();
-    let front = paginate(front_l.front_page(doc, &starts), g.text_height);
 
-    let mut all: Vec<(Vec<Placed>, Option<usize>)> = front.into_iter().map(|p| (p, None)).collect();
-    for (i, (pages, m)) in articles.into_iter().enumerate() {
-        missing.extend(m);
-        all.extend(pages.into_iter().map(|p| (p, Some(i))));
+    // The articles' pages.
+    let head = (kind.front == Front::Head).then(|| front_l.compact_head(doc));
+    let head = head.map(|mut h| {
+        for f in &mut h {
+            f.span = true;
+        }
+        h
+    });
+    let body = body_sheets(
+        doc,
+        flows,
+        head,
+        kind,
+        front_count,
+        theme,
+        (g.text_height, cols),
+    );
+    let first_body_number = |index: usize| -> u32 {
+        if kind.roman_front {
+            (index - front_count) as u32 + 1
+        } else {
+            index as u32 + 1
+        }
+    };
+    let mut starts = vec![0u32; doc.articles.len()];
+    let mut seen = vec![false; doc.articles.len()];
+    for (i, sheet) in body.iter().enumerate() {
+        if let Some(a) = sheet.article
+            && sheet.opens
+            && !seen[a]
+        {
+            seen[a] = true;
+            starts[a] = first_body_number(front_count + i);
+        }
     }
+    let front = front_sheets(&mut front_l, &starts);
+    debug_assert_eq!(front.len(), front_count);
+    missing.extend(front_missing);
 
     let mut anchors: HashMap<String, (usize, f32)> = HashMap::new();
     let mut outline = Vec::new();
-    let mut pages = Vec::with_capacity(all.len());
-    for (index, (placed, article)) in all.into_iter().enumerate() {
+    let mut pages = Vec::with_capacity(front.len() + body.len());
+    let mut page_marks = Vec::new();
+    let right = g.width - g.left - g.text_width;
+    for (index, sheet) in front.into_iter().chain(body).enumerate() {
+        // Mirrored margins: a left-hand (even) page has its wider margin on the right.
+        let left = if kind.mirrored && index % 2 == 1 {
+            right
+        } else {
+            g.left
+        };
+        let (number, roman) = if kind.roman_front && sheet.front {
+            (index as u32 + 1, true)
+        } else {
+            (first_body_number(index), false)
+        };
         let mut page = Page {
             items: Vec::new(),
-            number: index as u32 + 1,
+            number,
+            roman,
             tags: Vec::new(),
         };
-        for p in placed {
+        if let Some(&(article, block)) =
+            sheet.placed.iter().find_map(|p| p.fragment.source.as_ref())
+        {
+            page_marks.push(page::PageMark {
+                label: if roman {
+                    roman_numeral(number)
+                } else {
+                    number.to_string()
+                },
+                article,
+                block,
+            });
+        }
+        for p in sheet.placed {
             let y = g.top + p.y;
             for a in &p.fragment.anchors {
                 anchors.insert(a.name.clone(), (index, y));
@@ -143,27 +328,26 @@ pub fn layout_document(
                 });
             }
             for mut item in p.fragment.items {
-                item.translate(g.left, y);
+                item.translate(left + p.x, y);
                 page.items.push(item);
             }
         }
-        let head = article.map(|i| doc.articles[i].title.as_str());
-        running_furniture(&mut page, doc, head, book, theme, &g);
+        if !sheet.bare {
+            // The compact head of the article template already names the publication.
+            let under_head = kind.front == Front::Head && index == front_count;
+            let head = match (kind.running_head, sheet.article) {
+                (_, None) | (RunningHead::None, _) => Head::None,
+                _ if under_head => Head::None,
+                (RunningHead::Bulletin, Some(a)) => Head::Bulletin(&doc.articles[a].title),
+                (RunningHead::Book, Some(_)) if sheet.opens => Head::None,
+                (RunningHead::Book, Some(_)) if index % 2 == 1 => Head::Even(&doc.meta.title),
+                (RunningHead::Book, Some(a)) => Head::Odd(&doc.articles[a].title),
+            };
+            running_furniture(&mut page, doc, head, book, theme, &g, left);
+        }
         pages.push(page);
     }
-    for page in &mut pages {
-        for item in &mut page.items {
-            if let Item::Link { target, .. } = item
-                && let LinkTarget::Anchor(name) = target
-            {
-                *target = match anchors.get(name.as_str()) {
-                    Some(&(page, y)) => LinkTarget::Position { page, y },
-                    // A link to nowhere (a footnote with no text was warned about).
-                    None => LinkTarget::Position { page: 0, y: 0.0 },
-                };
-            }
-        }
-    }
+    resolve_links(&mut pages, &anchors, doc);
     missing.sort();
     missing.dedup();
     Laid {
@@ -172,8 +356,144 @@ pub fn layout_document(
             height: g.height,
             pages,
             outline,
+            boxes: None,
         },
         missing,
+        warnings,
+        page_marks,
+    }
+}
+
+/// The articles' pages, each starting where the template says. `front_count` pages come
+/// before them (right-hand pages are odd counted from the first page).
+fn body_sheets(
+    doc: &Document,
+    flows: Vec<Vec<Fragment>>,
+    head: Option<Vec<Fragment>>,
+    kind: &DocumentKind,
+    front_count: usize,
+    theme: &Theme,
+    (height, cols): (f32, Columns),
+) -> Vec<Sheet> {
+    let mut sheets: Vec<Sheet> = Vec::new();
+    if kind.start == Start::Continuous {
+        // One flow: each article's title follows the previous article after a gap.
+        let mut all = head.unwrap_or_default();
+        for (i, mut frags) in flows.into_iter().enumerate() {
+            if let Some(first) = frags.first_mut()
+                && (i > 0 || !all.is_empty())
+            {
+                first.gap_before = 2.5 * theme.body.size;
+            }
+            all.extend(frags);
+        }
+        let openers: HashMap<String, usize> = doc
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (article_anchor(a), i))
+            .collect();
+        let mut current = None;
+        for placed in paginate_columns(all, height, cols) {
+            let opened: Vec<usize> = placed
+                .iter()
+                .flat_map(|p| &p.fragment.anchors)
+                .filter_map(|a| openers.get(&a.name).copied())
+                .collect();
+            let mut sheet = Sheet::new(placed, false);
+            sheet.opens = !opened.is_empty();
+            // The head names the article at the page top, or the first one opening here.
+            sheet.article = if opened.is_empty() {
+                current
+            } else {
+                current.or(opened.first().copied())
+            };
+            if let Some(&last) = opened.last() {
+                current = Some(last);
+            }
+            // A page that begins with an article's title is named after it.
+            if let Some(first) = sheet.placed.first()
+                && let Some(a) = first
+                    .fragment
+                    .anchors
+                    .iter()
+                    .find_map(|a| openers.get(&a.name))
+            {
+                sheet.article = Some(*a);
+            }
+            sheets.push(sheet);
+        }
+        return sheets;
+    }
+    let mut head = head;
+    for (i, frags) in flows.into_iter().enumerate() {
+        if kind.start == Start::RightPage && (front_count + sheets.len()) % 2 == 1 {
+            let mut blank = Sheet::new(Vec::new(), false);
+            blank.bare = true;
+            sheets.push(blank);
+        }
+        let frags = match head.take() {
+            Some(mut h) => {
+                h.extend(frags);
+                h
+            }
+            None => frags,
+        };
+        for (n, placed) in paginate_columns(frags, height, cols)
+            .into_iter()
+            .enumerate()
+        {
+            let mut sheet = Sheet::new(placed, false);
+            sheet.article = Some(i);
+            sheet.opens = n == 0;
+            sheets.push(sheet);
+        }
+    }
+    sheets
+}
+
+/// Turns anchor names into page positions. An author's `#fragment` that is not a heading
+/// of its own article is looked up book-wide ([`crate::links`]); a link that leads nowhere
+/// (already warned about with its file and line) keeps its text and loses the link.
+fn resolve_links(pages: &mut [Page], anchors: &HashMap<String, (usize, f32)>, doc: &Document) {
+    let index = LinkIndex::new(doc);
+    let article_of: HashMap<&str, usize> = doc
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(n, a)| (a.id.as_str(), n))
+        .collect();
+    let find = |name: &str| -> Option<(usize, f32)> {
+        if let Some(&at) = anchors.get(name) {
+            return Some(at);
+        }
+        // Article ids are `[a-z0-9-]`: the first `:` ends the prefix.
+        let (article, fragment) = name.split_once(':')?;
+        let from = *article_of.get(article)?;
+        let target = match index.resolve(from, fragment)? {
+            Target::Article(n) => article_anchor(&doc.articles[n]),
+            Target::Heading { article, id } => {
+                format!("{}{id}", article_anchor(&doc.articles[article]))
+            }
+        };
+        anchors.get(&target).copied()
+    };
+    for page in pages {
+        page.items.retain_mut(|item| {
+            let Item::Link { target, .. } = item else {
+                return true;
+            };
+            let LinkTarget::Anchor(name) = target else {
+                return true;
+            };
+            match find(name) {
+                Some((page, y)) => {
+                    *target = LinkTarget::Position { page, y };
+                    true
+                }
+                None => false,
+            }
+        });
     }
 }
 
@@ -225,337 +545,103 @@ fn one_line(
         .collect()
 }
 
-/// Running head (bulletin title left, article title right, a rule) and the folio.
+/// What the running head of a page carries.
+enum Head<'a> {
+    None,
+    /// Bulletin name and issue left, this article's title right.
+    Bulletin(&'a str),
+    /// A book's left-hand page: the book's title at the outer (left) edge.
+    Even(&'a str),
+    /// A book's right-hand page: the chapter's title at the outer (right) edge.
+    Odd(&'a str),
+}
+
+/// The running head (with a rule under it) and the folio.
 fn running_furniture(
     page: &mut Page,
     doc: &Document,
-    article_title: Option<&str>,
+    head: Head<'_>,
     book: &FontBook,
     theme: &Theme,
     g: &Geometry,
+    left: f32,
 ) {
     let style = &theme.running;
     let lang = doc.meta.lang.as_str();
     let pitch = style.size * style.leading;
-    if let Some(title) = article_title {
-        let y = g.top - theme.header_offset * 0.5 - pitch;
-        let left = running_left(doc);
-        let half = g.text_width * 0.48;
-        for (text, align, x) in [
-            (left.as_str(), Align::Left, g.left),
-            (title, Align::Right, g.left + g.text_width - half),
-        ] {
-            for mut item in one_line(text, style, half, align, lang, book) {
+    let y = g.top - theme.header_offset * 0.5 - pitch;
+    let half = g.text_width * 0.48;
+    let full = g.text_width;
+    let bulletin_left;
+    let parts: Vec<(&str, Align, f32, f32)> = match head {
+        Head::None => Vec::new(),
+        Head::Bulletin(title) => {
+            bulletin_left = running_left(doc);
+            vec![
+                (bulletin_left.as_str(), Align::Left, left, half),
+                (title, Align::Right, left + full - half, half),
+            ]
+        }
+        Head::Even(title) => vec![(title, Align::Left, left, full)],
+        Head::Odd(title) => vec![(title, Align::Right, left, full)],
+    };
+    if !parts.is_empty() {
+        for (text, align, x, width) in parts {
+            for mut item in one_line(text, style, width, align, lang, book) {
                 item.translate(x, y);
                 page.items.push(item);
             }
         }
         let rule_y = g.top - theme.header_offset * 0.5 + 2.0;
         page.items.push(Item::Line {
-            x0: g.left,
+            x0: left,
             y0: rule_y,
-            x1: g.left + g.text_width,
+            x1: left + g.text_width,
             y1: rule_y,
             width: 0.4,
             color: theme.rule_color,
         });
     }
     let y = g.top + g.text_height + theme.footer_offset * 0.5;
-    for mut item in one_line(
-        &page.number.to_string(),
-        style,
-        g.text_width,
-        Align::Center,
-        lang,
-        book,
-    ) {
-        item.translate(g.left, y);
+    let folio = if page.roman {
+        roman_numeral(page.number)
+    } else {
+        page.number.to_string()
+    };
+    for mut item in one_line(&folio, style, g.text_width, Align::Center, lang, book) {
+        item.translate(left, y);
         page.items.push(item);
     }
 }
 
+/// Lower-case roman numerals (front matter page numbers).
+fn roman_numeral(mut n: u32) -> String {
+    const DIGITS: [(u32, &str); 13] = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ];
+    let mut out = String::new();
+    for (value, digits) in DIGITS {
+        while n >= value {
+            out.push_str(digits);
+            n -= value;
+        }
+    }
+    out
+}
+
 fn running_left(doc: &Document) -> String {
     let m = &doc.meta;
-    match (m.volume, m.issue) {
-        (_, Some(i)) if doc.meta.lang.is_cjk() => format!("{}　第 {i} 期", m.title),
-        (_, Some(i)) => format!("{} · No. {i}", m.title),
-        _ => m.title.clone(),
-    }
-}
-
-/// The first page: masthead and the table of contents.
-struct FrontLayout<'a> {
-    book: &'a FontBook,
-    theme: &'a Theme,
-    width: f32,
-    lang: &'a str,
-    missing: &'a mut Vec<Missing>,
-    /// Structure element ids of the front page (tagged PDF).
-    tags: tags::TagIds,
-}
-
-/// Marks every item of `frags` as content of one new `role` element under `parents`.
-fn tag_all(frags: &mut [Fragment], parents: &[tags::TagNode], leaf: tags::TagNode) {
-    let path = tags::path_with(parents, leaf);
-    for f in frags.iter_mut().filter(|f| !f.items.is_empty()) {
-        f.tags = vec![tags::TagSpan {
-            items: 0..f.items.len(),
-            path: path.clone(),
-        }];
-    }
-}
-
-impl FrontLayout<'_> {
-    fn block(&mut self, text: &str, style: &TextStyle, align: Align, gap: f32) -> Vec<Fragment> {
-        let styled = StyledText::plain(text, style);
-        self.styled_block(&styled, style, align, gap, self.width)
-    }
-
-    fn styled_block(
-        &mut self,
-        styled: &StyledText,
-        style: &TextStyle,
-        align: Align,
-        gap: f32,
-        width: f32,
-    ) -> Vec<Fragment> {
-        let para = ParagraphStyle::new(style, width, align, self.lang);
-        let set = set_paragraph(styled, &para, self.book);
-        let pos = SourcePos {
-            file: "bulletin.toml".into(),
-            line: 1,
-        };
-        for &at in &set.missing {
-            if let Some(ch) = styled.text[at..].chars().next() {
-                self.missing.push(Missing {
-                    ch,
-                    pos: pos.clone(),
-                });
-            }
-        }
-        let n = set.lines.len();
-        set.lines
-            .into_iter()
-            .enumerate()
-            .map(|(i, l)| Fragment {
-                height: l.height,
-                items: l.items,
-                gap_before: if i == 0 { gap } else { 0.0 },
-                keep_with_next: i + 1 < n,
-                anchors: Vec::new(),
-                float: false,
-                repeat: None,
-                tags: Vec::new(),
-                page_break: false,
-            })
-            .collect()
-    }
-
-    fn front_page(&mut self, doc: &Document, starts: &[u32]) -> Vec<Fragment> {
-        let t = self.theme;
-        let m = &doc.meta;
-        let cjk = m.lang.is_cjk();
-        let mut out = Vec::new();
-        // A masthead is one line: on a narrow page the title shrinks (to 60 % at most)
-        // rather than leaving a character alone on a second line.
-        let mut title_style = t.masthead_title.clone();
-        let natural = paragraph::measure(
-            &StyledText::plain(&m.title, &title_style),
-            self.lang,
-            self.book,
-        )
-        .0;
-        if natural > self.width {
-            title_style.size *= (self.width / natural).max(0.6) * 0.999;
-        }
-        let mut title = self.block(&m.title, &title_style, Align::Center, 0.0);
-        tag_all(
-            &mut title,
-            &[],
-            self.tags.node(tags::Role::H(1, m.title.clone())),
-        );
-        out.extend(title);
-        if let Some(sub) = &m.subtitle {
-            let mut f = self.block(sub, &t.masthead_subtitle, Align::Center, 0.4 * t.body.size);
-            tag_all(&mut f, &[], self.tags.node(tags::Role::P));
-            out.extend(f);
-        }
-        let mut info = Vec::new();
-        match (m.volume, m.issue, cjk) {
-            (Some(v), Some(i), true) => info.push(format!("第 {v} 卷　第 {i} 期")),
-            (None, Some(i), true) => info.push(format!("第 {i} 期")),
-            (Some(v), Some(i), false) => info.push(format!("Vol. {v}, No. {i}")),
-            (None, Some(i), false) => info.push(format!("No. {i}")),
-            _ => {}
-        }
-        if let Some(d) = &m.date {
-            info.push(crate::timestamp::display_date(d, cjk));
-        }
-        if let Some(p) = &m.publisher {
-            info.push(p.clone());
-        }
-        if !info.is_empty() {
-            let mut f = self.block(
-                &info.join("　"),
-                &t.masthead_info,
-                Align::Center,
-                0.8 * t.body.size,
-            );
-            tag_all(&mut f, &[], self.tags.node(tags::Role::P));
-            out.extend(f);
-        }
-        let rule_h = 1.2 * t.body.size;
-        out.push(Fragment {
-            height: rule_h,
-            items: vec![
-                Item::Line {
-                    x0: 0.0,
-                    y0: rule_h * 0.4,
-                    x1: self.width,
-                    y1: rule_h * 0.4,
-                    width: 2.0,
-                    color: t.accent,
-                },
-                Item::Line {
-                    x0: 0.0,
-                    y0: rule_h * 0.4 + 3.0,
-                    x1: self.width,
-                    y1: rule_h * 0.4 + 3.0,
-                    width: 0.5,
-                    color: t.accent,
-                },
-            ],
-            gap_before: 0.4 * t.body.size,
-            ..Default::default()
-        });
-        let heading = if cjk { "目录" } else { "Contents" };
-        let mut head = self.block(heading, &t.toc_heading, Align::Left, 1.2 * t.body.size);
-        if let Some(f) = head.last_mut() {
-            f.keep_with_next = true;
-        }
-        tag_all(
-            &mut head,
-            &[],
-            self.tags.node(tags::Role::H(2, heading.to_owned())),
-        );
-        out.extend(head);
-        let toc = [self.tags.node(tags::Role::TOC)];
-        for (article, page) in doc.articles.iter().zip(starts) {
-            let mut entry = [self.toc_entry(
-                &article.title,
-                article.author.as_deref(),
-                *page,
-                &article_anchor(article),
-            )];
-            tag_all(&mut entry, &toc, self.tags.node(tags::Role::TOCI));
-            out.extend(entry);
-        }
-        let editor: Vec<String> = [
-            m.editor.as_ref().map(|e| {
-                if cjk {
-                    format!("责任编辑：{e}")
-                } else {
-                    format!("Editor: {e}")
-                }
-            }),
-            (!m.authors.is_empty()).then(|| {
-                if cjk {
-                    format!("撰稿：{}", m.authors.join("、"))
-                } else {
-                    format!("Writers: {}", m.authors.join(", "))
-                }
-            }),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        if !editor.is_empty() {
-            let mut f = self.block(
-                &editor.join("　"),
-                &t.masthead_info,
-                Align::Left,
-                1.5 * t.body.size,
-            );
-            tag_all(&mut f, &[], self.tags.node(tags::Role::P));
-            out.extend(f);
-        }
-        out
-    }
-
-    /// Title, dot leaders and the page number, linked to the article.
-    fn toc_entry(
-        &mut self,
-        title: &str,
-        author: Option<&str>,
-        page: u32,
-        anchor: &str,
-    ) -> Fragment {
-        let t = self.theme;
-        let style = &t.toc_entry;
-        let number = page.to_string();
-        let number_w = 3.0 * style.size;
-        let mut label = StyledText::plain(title, style);
-        if let Some(a) = author {
-            let mut s = SpanStyle::from(&t.byline);
-            s.size = style.size * 0.85;
-            label.push("　", &s);
-            label.push(a, &s);
-        }
-        let title_w = self.width - number_w - 1.0 * style.size;
-        let frags = self.styled_block(&label, style, Align::Left, 0.0, title_w);
-        let mut items = Vec::new();
-        let mut height = 0.0;
-        let mut last_end: f32 = 0.0;
-        let n = frags.len();
-        for (i, f) in frags.into_iter().enumerate() {
-            for mut item in f.items {
-                if let (Item::Text(r), true) = (&item, i + 1 == n) {
-                    last_end = last_end.max(r.x + r.glyphs.iter().map(|g| g.advance).sum::<f32>());
-                }
-                item.translate(0.0, height);
-                items.push(item);
-            }
-            height += f.height;
-        }
-        let last_top = height - style.size * style.leading;
-        let leader_y =
-            last_top + (style.size * style.leading - style.size) / 2.0 + 0.85 * style.size;
-        let mut num = self.block(&number, style, Align::Right, 0.0);
-        if let Some(f) = num.first_mut() {
-            for mut item in std::mem::take(&mut f.items) {
-                item.translate(0.0, last_top);
-                items.push(item);
-            }
-        }
-        // Dot leaders on a fixed grid, so the dots of every entry line up vertically.
-        let step = 0.5 * style.size;
-        let first = ((last_end + 0.6 * style.size) / step).ceil() as i32;
-        let last = ((self.width - number_w + 0.5 * style.size) / step).floor() as i32;
-        for k in first..=last {
-            items.push(Item::Dot {
-                x: k as f32 * step,
-                y: leader_y - 0.1 * style.size,
-                radius: 0.055 * style.size,
-                color: t.toc_entry.color,
-            });
-        }
-        items.push(Item::Link {
-            x: 0.0,
-            y: 0.0,
-            width: self.width,
-            height,
-            target: LinkTarget::Anchor(anchor.to_owned()),
-        });
-        Fragment {
-            height,
-            items,
-            gap_before: 0.0,
-            keep_with_next: false,
-            anchors: Vec::<Anchor>::new(),
-            float: false,
-            repeat: None,
-            tags: Vec::new(),
-            page_break: false,
-        }
-    }
+    Labels::for_lang(m.lang.as_str()).running_title(&m.title, m.issue)
 }

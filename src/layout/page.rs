@@ -15,6 +15,25 @@ pub struct Pages {
     pub pages: Vec<Page>,
     /// Bookmarks in document order; `level` 0 is an article.
     pub outline: Vec<OutlineEntry>,
+    /// Trim and bleed boxes when the sheet is larger than the page (`--bleed`).
+    pub boxes: Option<PageBoxes>,
+}
+
+/// Where a printed page begins in the text: its label and the article and top-level block
+/// holding its first line (the EPUB marks the page there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageMark {
+    pub label: String,
+    pub article: usize,
+    pub block: usize,
+}
+
+/// Where the finished page lies on the sheet, `[x, y, width, height]` from the sheet's
+/// top-left corner.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PageBoxes {
+    pub trim: [f32; 4],
+    pub bleed: [f32; 4],
 }
 
 #[derive(Debug, Clone, Default)]
@@ -24,6 +43,8 @@ pub struct Page {
     pub number: u32,
     /// What the items are, for the tagged PDF; items in no span are artifacts.
     pub tags: Vec<super::tags::TagSpan>,
+    /// Numbered in lower-case roman numerals (a book's front matter).
+    pub roman: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -161,12 +161,20 @@ pub fn write_pdf(
                 *slot = element;
             }
         }
-        let label = PageLabel::new(
-            Some(NumberingStyle::Arabic),
-            None,
-            NonZeroU32::new(page.number),
-        );
-        let mut pdf_page = document.start_page_with(PageSettings::new(size).with_page_label(label));
+        let style = if page.roman {
+            NumberingStyle::LowerRoman
+        } else {
+            NumberingStyle::Arabic
+        };
+        let label = PageLabel::new(Some(style), None, NonZeroU32::new(page.number));
+        let mut settings = PageSettings::new(size).with_page_label(label);
+        if let Some(b) = &pages.boxes {
+            let rect = |r: [f32; 4]| krilla::geom::Rect::from_xywh(r[0], r[1], r[2], r[3]);
+            settings = settings
+                .with_trim_box(rect(b.trim))
+                .with_bleed_box(rect(b.bleed));
+        }
+        let mut pdf_page = document.start_page_with(settings);
         let mut links = Vec::new();
         {
             let mut surface = pdf_page.surface();

@@ -221,3 +221,96 @@ pub fn large_bulletin(name: &str, copies: usize) -> PathBuf {
     .unwrap();
     dir
 }
+
+/// Writes a small content folder (`bulletin.toml` and `articles/*.md`) under the test temp
+/// dir and returns it with a fresh output folder beside it.
+pub fn write_book(name: &str, toml: &str, articles: &[(&str, &str)]) -> (PathBuf, PathBuf) {
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&root);
+    let content = root.join("content");
+    std::fs::create_dir_all(content.join("articles")).unwrap();
+    std::fs::write(content.join("bulletin.toml"), toml).unwrap();
+    for (file, text) in articles {
+        std::fs::write(content.join("articles").join(file), text).unwrap();
+    }
+    (content, root.join("out"))
+}
+
+/// Every link annotation of a PDF as (page it is on, page it leads to), 1-based; the
+/// target page is 0 for links that are not to a page of this file. Read with `qpdf --json`.
+pub fn pdf_links(pdf: &Path) -> Vec<(usize, usize)> {
+    let script = r#"
+import json, sys
+d = json.load(open(sys.argv[1]))
+objs = d["qpdf"][1]
+pages = [p["object"] for p in d["pages"]]
+def val(x):
+    if isinstance(x, str) and x.endswith(" R"):
+        return objs.get("obj:" + x, {}).get("value")
+    return x
+for n, p in enumerate(pages, 1):
+    for a in val(val(objs["obj:" + p]["value"]).get("/Annots", [])) or []:
+        a = val(a)
+        if a.get("/Subtype") != "/Link":
+            continue
+        dest = val(a.get("/Dest"))
+        if dest is None and isinstance(val(a.get("/A")), dict):
+            dest = val(val(a["/A"]).get("/D"))
+        target = pages.index(dest[0]) + 1 if isinstance(dest, list) and dest and dest[0] in pages else 0
+        print(n, target)
+"#;
+    let json = tool("qpdf", &["--json", pdf.to_str().unwrap()]);
+    assert!(json.status.success(), "qpdf --json: {}", stderr(&json));
+    let file = pdf.with_extension("json");
+    std::fs::write(&file, &json.stdout).unwrap();
+    let out = tool("python3", &["-c", script, file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out)
+        .lines()
+        .map(|l| {
+            let (a, b) = l.split_once(' ').unwrap();
+            (a.parse().unwrap(), b.parse().unwrap())
+        })
+        .collect()
+}
+
+/// The text of a PDF (or of pages `first..=last` of it) as `pdftotext` extracts it.
+pub fn pdf_text(pdf: &Path, pages: Option<(usize, usize)>) -> String {
+    let mut args: Vec<String> = Vec::new();
+    if let Some((f, l)) = pages {
+        args.extend(["-f".into(), f.to_string(), "-l".into(), l.to_string()]);
+    }
+    args.extend([pdf.to_str().unwrap().to_owned(), "-".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = tool("pdftotext", &args);
+    assert!(out.status.success(), "pdftotext: {}", stderr(&out));
+    stdout(&out)
+}
+
+/// Each page's label as `qpdf --json` reports it: numbering style (`/D` arabic, `/r`
+/// lower roman) and number.
+pub fn pdf_page_labels(pdf: &Path) -> Vec<(String, u32)> {
+    let script = r#"
+import json, sys
+for p in json.load(sys.stdin)["pages"]:
+    label = p.get("label") or {}
+    print(label.get("/S", "-"), label.get("/St", 0))
+"#;
+    let json = tool("qpdf", &["--json", pdf.to_str().unwrap()]);
+    assert!(json.status.success(), "qpdf --json: {}", stderr(&json));
+    let mut child = Command::new("python3")
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 is needed for this test; `bash .ci/run` installs it");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), &json.stdout).unwrap();
+    let out = child.wait_with_output().unwrap();
+    stdout(&out)
+        .lines()
+        .map(|l| {
+            let (s, n) = l.split_once(' ').unwrap();
+            (s.to_owned(), n.parse().unwrap())
+        })
+        .collect()
+}

@@ -1,5 +1,8 @@
-//! The few words the book itself adds (page names, "Vol. 3, No. 17"), in the book's
+//! The few words the book itself adds (目录, 第 N 期, 责任编辑, 注释 …), in the book's
 //! language: Simplified or Traditional Chinese, or English for everything else.
+//!
+//! One table for both writers: the PDF layout and the EPUB read their words here, so the
+//! printed bulletin and the e-book never say different things.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Labels {
@@ -52,15 +55,6 @@ impl Labels {
         }
     }
 
-    /// The name of an article's notes section, for screen readers.
-    pub(crate) fn notes(self) -> &'static str {
-        match self {
-            Labels::Hans => "注释",
-            Labels::Hant => "註釋",
-            Labels::English => "Notes",
-        }
-    }
-
     /// "第 3 卷 第 17 期" / "Vol. 3, No. 17".
     pub(crate) fn issue(self, volume: Option<u32>, issue: Option<u32>) -> Option<String> {
         let parts: Vec<String> = match self {
@@ -78,10 +72,34 @@ impl Labels {
         if parts.is_empty() {
             None
         } else if self.is_chinese() {
-            Some(parts.join(" "))
+            Some(parts.join("　"))
         } else {
             Some(parts.join(", "))
         }
+    }
+
+    /// The heading over an article's notes (and their name for screen readers).
+    pub(crate) fn notes(self) -> &'static str {
+        match self {
+            Labels::Hans => "注释",
+            Labels::Hant => "註釋",
+            Labels::English => "Notes",
+        }
+    }
+
+    /// The bulletin name with its issue, as the running head repeats it:
+    /// "简报　第 17 期" / "Bulletin · No. 17".
+    pub(crate) fn running_title(self, title: &str, issue: Option<u32>) -> String {
+        match (issue, self.is_chinese()) {
+            (Some(i), true) => format!("{title}　第 {i} 期"),
+            (Some(i), false) => format!("{title} · No. {i}"),
+            (None, _) => title.to_owned(),
+        }
+    }
+
+    /// Separates the parts of a masthead or credits line.
+    pub(crate) fn separator(self) -> &'static str {
+        if self.is_chinese() { "　" } else { " · " }
     }
 
     pub(crate) fn editor(self, name: &str) -> String {
@@ -122,12 +140,15 @@ mod tests {
         assert_eq!(Labels::for_lang("en-GB"), Labels::English);
         assert_eq!(
             Labels::Hans.issue(Some(3), Some(17)).as_deref(),
-            Some("第 3 卷 第 17 期")
+            Some("第 3 卷　第 17 期")
         );
         assert_eq!(
             Labels::English.issue(None, Some(17)).as_deref(),
             Some("No. 17")
         );
         assert_eq!(Labels::English.issue(None, None), None);
+        assert_eq!(Labels::Hant.contents(), "目錄");
+        assert_eq!(Labels::Hant.notes(), "註釋");
+        assert_eq!(Labels::Hans.running_title("简报", Some(3)), "简报　第 3 期");
     }
 }

@@ -1,0 +1,260 @@
+//! The three built-in templates on the sample, and a user's own template file.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use support::*;
+
+/// The sample's article titles, in order, without spaces (pdftotext spaces CJK freely).
+fn titles() -> Vec<String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(repo().join("content/articles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            let line = text.lines().find(|l| l.starts_with("title:")).unwrap();
+            squash(line.trim_start_matches("title:").trim().trim_matches('"'))
+        })
+        .collect()
+}
+
+/// Whitespace and hyphens dropped: pdftotext joins a word broken at a line-end hyphen
+/// (`mid-` / `year` → `midyear`).
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<String>().replace('-', "")
+}
+
+fn build(template: &str) -> PathBuf {
+    build_with(template, "2")
+}
+
+fn build_with(template: &str, jobs: &str) -> PathBuf {
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("print_tpl_{template}_{jobs}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    folio_ok(&[
+        "build",
+        "content",
+        "-o",
+        dir.to_str().unwrap(),
+        "--format",
+        "pdf",
+        "--template",
+        template,
+        "--jobs",
+        jobs,
+    ]);
+    dir.join("bulletin.pdf")
+}
+
+/// Page texts, 1-based (index 0 unused), whitespace squashed.
+fn page_texts(pdf: &Path) -> Vec<String> {
+    let n = pdf_page_labels(pdf).len();
+    std::iter::once(String::new())
+        .chain((1..=n).map(|p| squash(&pdf_text(pdf, Some((p, p))))))
+        .collect()
+}
+
+/// Each contents entry's printed page number, in order, from the contents page(s).
+fn contents_numbers(pdf: &Path, page: usize) -> Vec<u32> {
+    let out = tool(
+        "pdftotext",
+        &[
+            "-layout",
+            "-f",
+            &page.to_string(),
+            "-l",
+            &page.to_string(),
+            pdf.to_str().unwrap(),
+            "-",
+        ],
+    );
+    stdout(&out)
+        .lines()
+        // An entry ends in its number; the folio is a number alone on its line.
+        .filter(|l| l.split_whitespace().count() > 1)
+        .filter_map(|l| l.split_whitespace().last()?.parse().ok())
+        .collect()
+}
+
+/// The contents page, its entries' numbers agree with the labels of the pages their links
+/// lead to, and each of those pages holds the article's title.
+fn check_contents(pdf: &Path, contents_page: usize) -> Vec<usize> {
+    let labels = pdf_page_labels(pdf);
+    let texts = page_texts(pdf);
+    let numbers = contents_numbers(pdf, contents_page);
+    let targets: Vec<usize> = pdf_links(pdf)
+        .into_iter()
+        .filter(|l| l.0 == contents_page)
+        .map(|l| l.1)
+        .collect();
+    let titles = titles();
+    assert_eq!(numbers.len(), titles.len(), "{numbers:?}");
+    assert_eq!(targets.len(), titles.len(), "{targets:?}");
+    for ((number, target), title) in numbers.iter().zip(&targets).zip(&titles) {
+        assert_eq!(labels[target - 1], ("/D".to_owned(), *number), "{title}");
+        assert!(
+            texts[*target].contains(title.as_str()),
+            "{title} not on page {target}: {}",
+            texts[*target]
+        );
+    }
+    targets
+}
+
+#[test]
+fn bulletin_masthead_and_contents() {
+    let pdf = build("bulletin");
+    let texts = page_texts(&pdf);
+    assert!(texts[1].starts_with("北京理工大学新闻简报"), "{}", texts[1]);
+    assert!(texts[1].contains("目录") && texts[1].contains("责任编辑：王思远"));
+    let starts = check_contents(&pdf, 1);
+    assert_eq!(starts[0], 2, "the first article follows the masthead page");
+}
+
+#[test]
+fn report_cover_roman_front_matter_right_hand_chapters_and_book_heads() {
+    let pdf = build("report");
+    let labels = pdf_page_labels(&pdf);
+    let texts = page_texts(&pdf);
+    // Cover, blank, contents, blank: numbered i–iv; the first chapter is page 1.
+    assert!(texts[1].starts_with("北京理工大学新闻简报"), "{}", texts[1]);
+    assert!(!texts[1].contains("目录"));
+    assert!(texts[3].starts_with("目录"), "{}", texts[3]);
+    for (n, label) in labels.iter().enumerate().take(4) {
+        assert_eq!(label, &("/r".to_owned(), n as u32 + 1));
+    }
+    assert_eq!(labels[4], ("/D".to_owned(), 1));
+    let starts = check_contents(&pdf, 3);
+    assert!(
+        starts.iter().all(|p| p % 2 == 1),
+        "chapters on right-hand pages: {starts:?}"
+    );
+    let titles = titles();
+    let mut even_heads = 0;
+    let mut odd_heads = 0;
+    for (p, text) in texts.iter().enumerate().skip(5) {
+        if text.is_empty() || starts.contains(&p) {
+            continue;
+        }
+        let chapter = starts.iter().rposition(|&s| s <= p).unwrap();
+        if p % 2 == 0 {
+            assert!(text.starts_with("北京理工大学新闻简报"), "page {p}: {text}");
+            even_heads += 1;
+        } else {
+            let head: String = titles[chapter].chars().take(8).collect();
+            assert!(text.starts_with(&head), "page {p}: {text}");
+            odd_heads += 1;
+        }
+    }
+    assert!(
+        even_heads >= 2 && odd_heads >= 2,
+        "{even_heads} {odd_heads}"
+    );
+}
+
+#[test]
+fn article_template_has_a_compact_head_and_no_contents() {
+    let pdf = build("article");
+    let texts = page_texts(&pdf);
+    let titles = titles();
+    assert!(!texts.iter().any(|t| t.contains("目录")));
+    assert!(texts[1].contains("北京理工大学新闻简报") && texts[1].contains(titles[0].as_str()));
+    // The compact head opens page 1; no running head repeats it above.
+    assert!(
+        texts[1].starts_with("北京理工大学新闻简报第3卷"),
+        "{}",
+        texts[1]
+    );
+    assert!(
+        texts[2].starts_with("北京理工大学新闻简报第17期"),
+        "{}",
+        texts[2]
+    );
+    // Articles run on: some article begins below the top of a page that the previous
+    // one shares.
+    let shared = titles.iter().skip(1).any(|t| {
+        texts
+            .iter()
+            .any(|page| page.find(t.as_str()).is_some_and(|at| at > 200))
+    });
+    assert!(shared, "no article continues on a shared page");
+}
+
+#[test]
+fn a_user_template_is_checked_with_file_and_line() {
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("print_tpl_user");
+    let _ = std::fs::remove_dir_all(&root);
+    let content = root.join("content");
+    copy_dir(&repo().join("content"), &content);
+    let config = content.join("bulletin.toml");
+    let toml = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("template = \"mine.toml\"\n{toml}")).unwrap();
+    let out = root.join("out");
+
+    std::fs::write(
+        content.join("mine.toml"),
+        "base = \"report\"\n[document]\ncolumns-of-text = 3\n",
+    )
+    .unwrap();
+    let run = folio(&[
+        "build",
+        content.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("mine.toml:3") && err.contains("columns-of-text"),
+        "{err}"
+    );
+    assert!(files_in(&out).is_empty(), "{:?}", files_in(&out));
+
+    std::fs::write(
+        content.join("mine.toml"),
+        "base = \"report\"\n[theme.body]\nsize = 11.0\n",
+    )
+    .unwrap();
+    folio_ok(&[
+        "build",
+        content.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let labels = pdf_page_labels(&out.join("bulletin.pdf"));
+    assert_eq!(labels[0].0, "/r", "the report's roman front matter");
+
+    std::fs::write(&config, format!("template = \"../etc.toml\"\n{toml}")).unwrap();
+    std::fs::write(root.join("etc.toml"), "base = \"report\"\n").unwrap();
+    let run = folio(&[
+        "build",
+        content.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        stderr(&run).contains("outside the content folder"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(run.status.code(), Some(1));
+
+    std::fs::write(&config, format!("template = \"brochure\"\n{toml}")).unwrap();
+    let run = folio(&[
+        "build",
+        content.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let err = stderr(&run);
+    assert!(
+        err.contains("bulletin.toml:1") && err.contains("unknown template `brochure`"),
+        "{err}"
+    );
+}
