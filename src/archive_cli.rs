@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use folio::Formats;
 use folio::archive::{ArchiveOptions, Shard, archive};
 
-use super::{ArchiveArgs, Format, source_date_epoch};
+use super::{ArchiveArgs, Format, capped_jobs, source_date_epoch};
 
 pub(crate) fn run(args: &ArchiveArgs) -> ExitCode {
     flat_heap();
@@ -31,7 +31,7 @@ pub(crate) fn run(args: &ArchiveArgs) -> ExitCode {
     opts.quiet = common.quiet;
     if let Some(jobs) = common.jobs {
         let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs.max(1))
+            .num_threads(capped_jobs(jobs, common.quiet))
             .build_global();
     }
     std::panic::set_hook(Box::new(|info| {

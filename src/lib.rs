@@ -16,6 +16,7 @@ pub mod layout;
 pub mod model;
 pub mod output;
 pub mod pdf;
+pub mod readfile;
 pub mod text;
 pub mod theme;
 pub mod timestamp;
