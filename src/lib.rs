@@ -6,6 +6,7 @@
 //! Markdown and never see each other. [`build`] and [`check`] run it; the CLI in `main.rs`
 //! only parses arguments and prints what these return.
 
+mod a11y;
 pub mod archive;
 pub mod assets;
 pub mod config;
@@ -16,7 +17,7 @@ pub mod layout;
 pub mod model;
 pub mod output;
 pub mod pdf;
-pub mod readfile;
+pub(crate) mod readfile;
 pub mod text;
 pub mod theme;
 pub mod timestamp;
@@ -61,6 +62,8 @@ pub struct Options {
     pub strict: bool,
     /// `SOURCE_DATE_EPOCH`: the time written into the outputs.
     pub source_date_epoch: Option<i64>,
+    /// Claim PDF/UA-1 in the PDF; refuse to write it if the claim would be false.
+    pub pdfua: bool,
     /// The PDF/A level the PDF claims (checked by krilla while writing); off by default.
     pub pdfa: pdf::PdfA,
 }
@@ -76,6 +79,7 @@ impl Options {
             system_fonts: true,
             strict: false,
             source_date_epoch: None,
+            pdfua: false,
             pdfa: pdf::PdfA::Off,
         }
     }
@@ -97,6 +101,8 @@ struct Prepared {
     book: FontBook,
     laid: Option<layout::Laid>,
     diags: Diagnostics,
+    /// `--pdfua`: claim PDF/UA-1 in the PDF.
+    pdfua: bool,
 }
 
 fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
@@ -106,6 +112,7 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
     let document = loaded.document;
     let config = loaded.config;
 
+    a11y::report_missing_alt(&document, opts.strict || opts.pdfua, &mut diags);
     let (images, image_problems) = assets::images::load_images(&document);
     diags.extend(image_problems);
     if diags.has_errors() {
@@ -146,6 +153,7 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
         book,
         laid,
         diags,
+        pdfua: opts.pdfua,
     })
 }
 
@@ -224,6 +232,7 @@ fn write_pdf(
 ) -> Result<Vec<u8>, Error> {
     let info = pdf::PdfInfo {
         pdfa,
+        pdfua: p.pdfua,
         ..pdf_info(&p.document.meta, stamp)
     };
     pdf::write_pdf(&laid.pages, &p.book, &p.images, &info)
@@ -243,6 +252,7 @@ fn pdf_info(m: &model::Meta, stamp: Option<i64>) -> pdf::PdfInfo {
         keywords: Vec::new(),
         created_unix: stamp,
         pdfa: pdf::PdfA::Off,
+        pdfua: false,
     }
 }
 

@@ -88,6 +88,10 @@ struct Common {
     /// Treat characters that no font covers as errors.
     #[arg(long)]
     strict: bool,
+    /// Write a tagged PDF claiming PDF/UA-1; refuse if the claim would be false (e.g. a
+    /// picture without alt text).
+    #[arg(long)]
+    pdfua: bool,
     /// Worker threads (default: one per core). Output is identical for any value.
     #[arg(short, long)]
     jobs: Option<usize>,
@@ -121,6 +125,7 @@ fn main() -> ExitCode {
     opts.font_dirs = common.font_dirs.clone();
     opts.system_fonts = !common.no_system_fonts;
     opts.strict = common.strict;
+    opts.pdfua = common.pdfua;
     opts.source_date_epoch = match source_date_epoch() {
         Ok(v) => v,
         Err(msg) => {

@@ -59,6 +59,7 @@ pub(crate) fn layout_single(
             let mut page = Page {
                 items: Vec::new(),
                 number: index as u32 + 1,
+                tags: Vec::new(),
             };
             for p in placed {
                 let y = g.top + p.y;
@@ -72,6 +73,14 @@ pub(crate) fn layout_single(
                             y,
                         });
                     }
+                }
+                // What the items are, for the tagged PDF (offset to the page's items).
+                let base = page.items.len();
+                for span in &p.fragment.tags {
+                    page.tags.push(crate::layout::tags::TagSpan {
+                        items: base + span.items.start..base + span.items.end,
+                        path: span.path.clone(),
+                    });
                 }
                 for mut item in p.fragment.items {
                     item.translate(g.left, y);

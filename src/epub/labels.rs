@@ -43,6 +43,24 @@ impl Labels {
         }
     }
 
+    /// The name of the navigation document's landmarks list.
+    pub(crate) fn landmarks(self) -> &'static str {
+        match self {
+            Labels::Hans => "导航标志",
+            Labels::Hant => "導覽標誌",
+            Labels::English => "Landmarks",
+        }
+    }
+
+    /// The name of an article's notes section, for screen readers.
+    pub(crate) fn notes(self) -> &'static str {
+        match self {
+            Labels::Hans => "注释",
+            Labels::Hant => "註釋",
+            Labels::English => "Notes",
+        }
+    }
+
     /// "第 3 卷 第 17 期" / "Vol. 3, No. 17".
     pub(crate) fn issue(self, volume: Option<u32>, issue: Option<u32>) -> Option<String> {
         let parts: Vec<String> = match self {

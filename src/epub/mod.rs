@@ -11,6 +11,7 @@
 //! (identifier and timestamp), `package` (epub-builder), `xml` (escaping and value
 //! syntax), `labels` (the book's own words).
 
+mod access;
 mod cover;
 mod css;
 mod fonts;
@@ -20,6 +21,7 @@ mod nav;
 mod package;
 mod pages;
 mod plan;
+mod repack;
 mod subset;
 mod usage;
 mod xhtml;
@@ -166,7 +168,8 @@ pub fn write_epub(
     .find(|names| !names.is_empty())
     .unwrap_or_default();
 
-    package::assemble(Book {
+    let book_lang = plan.lang.clone();
+    let bytes = package::assemble(Book {
         title: if title.is_empty() {
             labels.contents().to_owned()
         } else {
@@ -196,5 +199,35 @@ pub fn write_epub(
         cover_page,
         contents_page,
         articles,
-    })
+        accessibility: access::metadata(
+            access::Contents {
+                has_images: !plan.images.is_empty(),
+                has_tables: doc.articles.iter().any(|a| has_table(&a.blocks)),
+                has_page_list: false,
+            },
+            None,
+        ),
+    })?;
+    repack::patch(
+        bytes,
+        &repack::NavWords {
+            lang: &book_lang,
+            landmarks: labels.landmarks(),
+        },
+    )
+}
+
+/// Whether any table is among `blocks`, however nested.
+fn has_table(blocks: &[crate::model::Block]) -> bool {
+    use crate::model::Block;
+    let mut stack: Vec<&Block> = blocks.iter().collect();
+    while let Some(block) = stack.pop() {
+        match block {
+            Block::Table { .. } => return true,
+            Block::Quote { blocks, .. } => stack.extend(blocks),
+            Block::List { items, .. } => stack.extend(items.iter().flat_map(|i| &i.blocks)),
+            _ => {}
+        }
+    }
+    false
 }

@@ -47,6 +47,8 @@ pub(crate) struct Book {
     pub cover_page: String,
     pub contents_page: String,
     pub articles: Vec<BookArticle>,
+    /// EPUB Accessibility metadata, `(property, value)`, unescaped.
+    pub accessibility: Vec<(String, String)>,
 }
 
 pub(crate) struct BookArticle {
@@ -100,6 +102,12 @@ pub(crate) fn assemble(book: Book) -> Result<Vec<u8>, Error> {
         b.add_metadata_opf(Box::new(MetadataOpfV3::new(
             "dcterms:issued".to_owned(),
             xml::text(&issued),
+        )));
+    }
+    for (property, value) in &book.accessibility {
+        b.add_metadata_opf(Box::new(MetadataOpfV3::new(
+            property.clone(),
+            xml::text(value),
         )));
     }
 

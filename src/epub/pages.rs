@@ -17,7 +17,7 @@ pub(crate) const CONTENTS_PAGE: &str = "contents.xhtml";
 pub(crate) fn cover_page(doc: &Document, plan: &BookPlan<'_>) -> String {
     let labels = Labels::for_lang(&plan.lang);
     let mut body = String::from(
-        "<section epub:type=\"cover\" class=\"cover\">\n<img class=\"cover-image\" src=\"",
+        "<section epub:type=\"cover\" class=\"cover\">\n<img class=\"cover-image\" role=\"doc-cover\" src=\"",
     );
     xml::push_attr(&mut body, COVER_IMAGE);
     body.push_str("\" alt=\"");
@@ -34,8 +34,10 @@ pub(crate) fn contents_page(doc: &Document, plan: &BookPlan<'_>, usage: &mut Cha
         out: String::new(),
         usage,
     };
-    p.raw("<section epub:type=\"titlepage\" class=\"masthead\">\n");
-    p.element("h1", "book-title", TextStyle::HEADING, &meta.title);
+    p.raw("<section epub:type=\"titlepage\" class=\"masthead\" aria-labelledby=\"book-title\">\n");
+    p.raw("<h1 class=\"book-title\" id=\"book-title\">");
+    p.text(TextStyle::HEADING, &meta.title);
+    p.raw("</h1>\n");
     if let Some(subtitle) = non_blank(meta.subtitle.as_deref()) {
         p.element("p", "book-subtitle", TextStyle::SANS, subtitle);
     }
@@ -78,13 +80,12 @@ pub(crate) fn contents_page(doc: &Document, plan: &BookPlan<'_>, usage: &mut Cha
     p.raw("</section>\n");
 
     if !doc.articles.is_empty() {
-        p.raw("<section class=\"contents\">\n");
-        p.element(
-            "h2",
-            "contents-title",
-            TextStyle::HEADING,
-            labels.contents(),
+        p.raw(
+            "<section epub:type=\"toc\" role=\"doc-toc\" class=\"contents\" aria-labelledby=\"contents-title\">\n",
         );
+        p.raw("<h2 class=\"contents-title\" id=\"contents-title\">");
+        p.text(TextStyle::HEADING, labels.contents());
+        p.raw("</h2>\n");
         p.raw("<ol class=\"contents-list\">\n");
         for (article, planned) in doc.articles.iter().zip(&plan.articles) {
             p.raw("<li><a href=\"");

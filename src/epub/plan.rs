@@ -16,6 +16,9 @@ use super::xml;
 /// which keeps recursion bounded whatever the input.
 pub(crate) const MAX_NESTING: usize = 32;
 
+/// The id of each article's title (`h1`), which names its section; no heading takes it.
+pub(crate) const TITLE_ID: &str = "article-title";
+
 /// File stems the book uses for its own pages.
 const RESERVED_STEMS: [&str; 5] = ["cover", "contents", "nav", "toc", "stylesheet"];
 
@@ -118,6 +121,7 @@ fn plan_article(
         .unwrap_or(1);
 
     let mut ids = IdAllocator::default();
+    ids.taken.insert(TITLE_ID.to_owned());
     let mut headings = BTreeMap::new();
     let mut outline = Vec::new();
     for (ordinal, (block, depth, in_body)) in all.into_iter().enumerate() {

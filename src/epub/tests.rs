@@ -477,9 +477,11 @@ fn xml_is_well_formed_and_links_resolve() {
     let zh = as_str(&files["OEBPS/01-zh-news.xhtml"]);
     assert!(zh.contains("<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" xml:lang=\"zh-CN\" lang=\"zh-CN\">"));
     assert!(zh.contains("<section epub:type=\"chapter\""));
-    assert!(zh.contains("<h1 class=\"article-title\">学校召开2023年年中工作会议</h1>"));
+    assert!(zh.contains(
+        "<h1 class=\"article-title\" id=\"article-title\">学校召开2023年年中工作会议</h1>"
+    ));
     assert!(zh.contains("<h2 id=\"sec-1\">会议概况</h2>"));
-    assert!(zh.contains("<h3 id=\"details\">Details &amp; &lt;more&gt;</h3>"));
+    assert!(zh.contains("<h3 id=\"details\"><span lang=\"en\" xml:lang=\"en\">Details &amp; &lt;more</span>&gt;</h3>"));
     assert!(zh.contains("<h2 id=\"h-fn-1\">"));
     assert!(zh.contains("<h2 id=\"details-2\">"));
     assert!(zh.contains("id=\"fnref-1\" href=\"#fn-1\">1</a>"));
@@ -487,9 +489,9 @@ fn xml_is_well_formed_and_links_resolve() {
     assert!(zh.contains("<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn-1\""));
     assert!(zh.contains("<ol start=\"3\">"));
     assert!(zh.contains("<em class=\"dots\">重点</em>"));
-    assert!(zh.contains("<em>Vice President</em>"));
+    assert!(zh.contains("<em><span lang=\"en\" xml:lang=\"en\">Vice President</span></em>"));
     assert!(zh.contains("\u{25A3}") && zh.contains("\u{25A1}"));
-    assert!(zh.contains("<th class=\"al-l\">校区</th>"));
+    assert!(zh.contains("<th scope=\"col\" class=\"al-l\">校区</th>"));
     assert!(zh.contains("<td class=\"al-r\">60%</td>"));
     assert!(zh.contains("href=\"https://www.bit.edu.cn/xww/a%20b.htm\""));
     assert!(zh.contains("// 注释 &amp; \"quotes\" &lt;tag&gt;"));

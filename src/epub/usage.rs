@@ -96,6 +96,9 @@ impl TextStyle {
     pub(crate) fn bold(self) -> TextStyle {
         TextStyle { bold: true, ..self }
     }
+    pub(crate) fn is_mono(self) -> bool {
+        self.family == Family::Mono
+    }
     pub(crate) fn mono(self) -> TextStyle {
         TextStyle {
             family: Family::Mono,

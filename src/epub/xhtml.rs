@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::model::{Align, Article, Block, Inline, ListItem};
 
 use super::labels::Labels;
-use super::plan::{ArticlePlan, BookPlan, MAX_NESTING};
+use super::plan::{ArticlePlan, BookPlan, MAX_NESTING, TITLE_ID};
 use super::usage::{CharUsage, TextStyle};
 use super::xml;
 
@@ -58,7 +58,10 @@ pub(crate) fn article_document(
         linkable_refs: linkable_refs(article),
         refs_seen: BTreeMap::new(),
     };
-    w.raw("<section epub:type=\"chapter\" class=\"article\">\n");
+    // The title names the section for assistive technology (ARIA landmarks).
+    w.raw(&format!(
+        "<section epub:type=\"chapter\" role=\"doc-chapter\" class=\"article\" aria-labelledby=\"{TITLE_ID}\">\n"
+    ));
     w.header();
     w.blocks(&article.blocks, 0);
     w.footnotes();
@@ -98,10 +101,23 @@ impl ArticleWriter<'_, '_> {
         self.out.push_str(markup);
     }
 
-    /// Writes text shown in the current style.
+    /// Writes text shown in the current style. In a Chinese, Japanese or Korean article,
+    /// English words are marked `lang="en"` so a screen reader switches voice for them.
     fn text(&mut self, s: &str) {
         self.usage.record(self.style, s);
-        xml::push_text(&mut self.out, s);
+        if !self.article.lang.is_cjk() || self.style.is_mono() {
+            xml::push_text(&mut self.out, s);
+            return;
+        }
+        let mut last = 0;
+        for run in latin_runs(s) {
+            xml::push_text(&mut self.out, &s[last..run.start]);
+            self.out.push_str("<span lang=\"en\" xml:lang=\"en\">");
+            xml::push_text(&mut self.out, &s[run.clone()]);
+            self.out.push_str("</span>");
+            last = run.end;
+        }
+        xml::push_text(&mut self.out, &s[last..]);
     }
 
     fn attr(&mut self, s: &str) {
@@ -117,7 +133,9 @@ impl ArticleWriter<'_, '_> {
 
     fn header(&mut self) {
         let article = self.article;
-        self.raw("<header class=\"article-header\">\n<h1 class=\"article-title\">");
+        self.raw(&format!(
+            "<header class=\"article-header\">\n<h1 class=\"article-title\" id=\"{TITLE_ID}\">"
+        ));
         self.styled(TextStyle::HEADING, |w| w.text(&article.title));
         self.raw("</h1>\n");
         if let Some(subtitle) = article.subtitle.as_deref().filter(|s| !s.trim().is_empty()) {
@@ -301,7 +319,7 @@ impl ArticleWriter<'_, '_> {
             let style = self.style.bold();
             self.styled(style, |w| {
                 for (i, cell) in head.iter().enumerate() {
-                    w.cell("th", align.get(i), cell);
+                    w.cell("th scope=\"col\"", align.get(i), cell);
                 }
             });
             self.raw("</tr>\n</thead>\n");
@@ -329,7 +347,8 @@ impl ArticleWriter<'_, '_> {
         };
         self.raw(&format!("<{tag}{class}>"));
         self.inlines(content, 0);
-        self.raw(&format!("</{tag}>"));
+        let name = tag.split(' ').next().unwrap_or(tag);
+        self.raw(&format!("</{name}>"));
     }
 
     fn figure(&mut self, key: &str, alt: &str) {
@@ -450,7 +469,12 @@ impl ArticleWriter<'_, '_> {
         if article.footnotes.is_empty() {
             return;
         }
-        self.raw("<section epub:type=\"footnotes\" class=\"footnotes\">\n");
+        self.raw(
+            "<section epub:type=\"footnotes\" role=\"doc-endnotes\" class=\"footnotes\" aria-label=\"",
+        );
+        let label = self.labels.notes();
+        self.attr(label);
+        self.raw("\">\n");
         for (i, note) in article.footnotes.iter().enumerate() {
             let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
             self.raw(&format!(
@@ -461,6 +485,37 @@ impl ArticleWriter<'_, '_> {
         }
         self.raw("</section>\n");
     }
+}
+
+/// Byte ranges of English phrases inside other text: from a word of at least two ASCII
+/// letters to the last letter of the phrase, across spaces, digits and ASCII punctuation.
+fn latin_runs(s: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut end = 0;
+    let mut letters_in_word = 0;
+    let mut has_word = false;
+    for (i, c) in s.char_indices() {
+        if c.is_ascii_alphabetic() {
+            start.get_or_insert(i);
+            letters_in_word += 1;
+            has_word |= letters_in_word >= 2;
+            end = i + 1;
+        } else if start.is_some() && (c.is_ascii_digit() || c == ' ' || c.is_ascii_punctuation()) {
+            letters_in_word = 0;
+        } else {
+            if let (Some(st), true) = (start, has_word) {
+                out.push(st..end);
+            }
+            start = None;
+            has_word = false;
+            letters_in_word = 0;
+        }
+    }
+    if let (Some(st), true) = (start, has_word) {
+        out.push(st..end);
+    }
+    out
 }
 
 /// Whether emphasised text is Chinese rather than Latin: at least as many hanzi as
@@ -617,6 +672,14 @@ pub(crate) fn safe_href(url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn english_runs_in_chinese() {
+        let s = "使用 Open Access 模式，共 3 篇；AI 与 x 无关";
+        let runs: Vec<&str> = latin_runs(s).into_iter().map(|r| &s[r]).collect();
+        assert_eq!(runs, ["Open Access", "AI"]);
+        assert!(latin_runs("全是中文").is_empty());
+    }
 
     #[test]
     fn hrefs() {

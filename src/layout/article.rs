@@ -11,6 +11,7 @@ use super::inline::{InlineContext, SpanStyle, StyledText, footnote_anchor, push_
 use super::page::Item;
 use super::paragraph::{Align, Line, ParagraphStyle, set_paragraph};
 use super::table;
+use super::tags::{Role, TagIds, TagNode, TagSpan, path_with};
 
 /// A character no font has, with where it was written.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -29,6 +30,14 @@ pub struct ArticleLayout<'a> {
     pub(crate) lang: String,
     pub(crate) prefix: String,
     pub missing: Vec<Missing>,
+    /// Structure element ids for the tagged PDF.
+    pub(crate) tags: TagIds,
+    /// The containers (article, list, item, quote …) around the block being laid out.
+    tag_stack: Vec<TagNode>,
+    /// The article's language, when it differs from the bulletin's.
+    pub(crate) article_lang: Option<String>,
+    /// The article's highest Markdown heading level: it becomes H2 under the title's H1.
+    top_heading: u8,
 }
 
 /// Anchor name of an article's start.
@@ -54,10 +63,52 @@ impl<'a> ArticleLayout<'a> {
             lang: article.lang.as_str().to_owned(),
             prefix: article_anchor(article),
             missing: Vec::new(),
+            tags: TagIds::default(),
+            tag_stack: Vec::new(),
+            article_lang: None,
+            top_heading: top_heading(&article.blocks),
         }
     }
 
+    /// The current containers followed by `leaf`.
+    pub(crate) fn tag_path(&self, leaf: &[TagNode]) -> std::sync::Arc<[TagNode]> {
+        self.tag_stack.iter().chain(leaf).cloned().collect()
+    }
+
+    /// Marks every item of the fragments not marked yet as content of a new `role`
+    /// element inside the current containers.
+    fn tag_leaf(&mut self, frags: &mut [Fragment], role: Role) {
+        let path = path_with(&self.tag_stack, self.tags.node(role));
+        for f in frags
+            .iter_mut()
+            .filter(|f| f.tags.is_empty() && !f.items.is_empty())
+        {
+            f.tags.push(TagSpan {
+                items: 0..f.items.len(),
+                path: path.clone(),
+            });
+        }
+    }
+
+    /// Runs `f` inside a new container element.
+    fn in_container<R>(&mut self, role: Role, f: impl FnOnce(&mut Self) -> R) -> R {
+        let node = self.tags.node(role);
+        self.tag_stack.push(node);
+        let r = f(self);
+        self.tag_stack.pop();
+        r
+    }
+
     pub fn article(&mut self, article: &Article) -> Vec<Fragment> {
+        let mut sect = self.tags.node(Role::Sect);
+        sect.lang = self.article_lang.clone();
+        self.tag_stack = vec![sect];
+        let out = self.article_body(article);
+        self.tag_stack.clear();
+        out
+    }
+
+    fn article_body(&mut self, article: &Article) -> Vec<Fragment> {
         let mut out = Vec::new();
         let t = self.theme;
         let pos = SourcePos {
@@ -78,6 +129,7 @@ impl<'a> ArticleLayout<'a> {
             });
         }
         chain(&mut title);
+        self.tag_leaf(&mut title, Role::H(1, article.title.clone()));
         out.extend(title);
         if let Some(sub) = &article.subtitle {
             let mut f = self.text_block(
@@ -89,6 +141,7 @@ impl<'a> ArticleLayout<'a> {
             );
             chain(&mut f);
             set_gap(&mut f, 0.2 * t.body.size);
+            self.tag_leaf(&mut f, Role::P);
             out.extend(f);
         }
         let date = article
@@ -109,6 +162,7 @@ impl<'a> ArticleLayout<'a> {
             );
             chain(&mut f);
             set_gap(&mut f, 0.3 * t.body.size);
+            self.tag_leaf(&mut f, Role::P);
             out.extend(f);
         }
         out.push(Fragment {
@@ -138,6 +192,35 @@ impl<'a> ArticleLayout<'a> {
     }
 
     fn block(&mut self, block: &Block, indent: f32, out: &mut Vec<Fragment>) {
+        let start = out.len();
+        match block {
+            Block::List { start: n, .. } => self.in_container(Role::L(n.is_some()), |l| {
+                l.block_untagged(block, indent, out)
+            }),
+            Block::Quote { .. } => {
+                self.in_container(Role::BlockQuote, |l| l.block_untagged(block, indent, out))
+            }
+            Block::Table { .. } => {
+                self.in_container(Role::Table, |l| l.block_untagged(block, indent, out))
+            }
+            _ => self.block_untagged(block, indent, out),
+        }
+        let role = match block {
+            Block::Heading { level, content, .. } => {
+                let level = (*level).clamp(1, 6).saturating_sub(self.top_heading) + 2;
+                Role::H(level.min(6), plain_text(content))
+            }
+            Block::Code { .. } => Role::Code,
+            // Rules are decoration; containers tagged their content already.
+            Block::Rule { .. } | Block::List { .. } | Block::Quote { .. } | Block::Table { .. } => {
+                return;
+            }
+            Block::Paragraph { .. } | Block::Figure { .. } => Role::P,
+        };
+        self.tag_leaf(&mut out[start..], role);
+    }
+
+    fn block_untagged(&mut self, block: &Block, indent: f32, out: &mut Vec<Fragment>) {
         let t = self.theme;
         let gap = t.paragraph_gap * t.body.size;
         match block {
@@ -191,7 +274,7 @@ impl<'a> ArticleLayout<'a> {
                         (None, Some(s)) => format!("{}.", s + n as u64),
                         (None, None) => if indent > 0.0 { "◦" } else { "•" }.to_owned(),
                     };
-                    self.list_item(item, &marker, indent, out);
+                    self.in_container(Role::LI, |l| l.list_item(item, &marker, indent, out));
                 }
             }
             Block::Quote { blocks, .. } => {
@@ -243,6 +326,8 @@ impl<'a> ArticleLayout<'a> {
         let t = self.theme;
         let inner = indent + t.block_indent * t.body.size;
         let mut frags = Vec::new();
+        let body = self.tags.node(Role::LBody);
+        self.tag_stack.push(body);
         for (i, block) in item.blocks.iter().enumerate() {
             match block {
                 // List paragraphs are not indented and sit close together.
@@ -257,14 +342,18 @@ impl<'a> ArticleLayout<'a> {
                             t.paragraph_gap * t.body.size
                         },
                     );
+                    self.tag_leaf(&mut f, Role::P);
                     frags.extend(f);
                 }
                 other => self.block(other, inner, &mut frags),
             }
         }
+        self.tag_stack.pop();
+        let lbl = path_with(&self.tag_stack, self.tags.node(Role::Lbl));
         let Some(first) = frags.first_mut() else {
             return;
         };
+        let marker_start = first.items.len();
         let pos = SourcePos {
             file: "".into(),
             line: 0,
@@ -286,6 +375,14 @@ impl<'a> ArticleLayout<'a> {
                 first.items.push(item);
             }
         }
+        // The marker is read first: its span goes before the body's.
+        first.tags.insert(
+            0,
+            TagSpan {
+                items: marker_start..first.items.len(),
+                path: lbl,
+            },
+        );
         out.extend(frags);
     }
 
@@ -375,6 +472,13 @@ impl<'a> ArticleLayout<'a> {
             height: h,
         }];
         let mut height = h;
+        let mut tags = vec![TagSpan {
+            items: 0..1,
+            path: path_with(
+                &self.tag_stack,
+                self.tags.node(Role::Figure(alt.to_owned())),
+            ),
+        }];
         if !alt.is_empty() {
             height += 0.3 * t.body.size;
             let caption = StyledText::plain(alt, &t.caption);
@@ -385,9 +489,14 @@ impl<'a> ArticleLayout<'a> {
                 }
                 height += line.height;
             }
+            tags.push(TagSpan {
+                items: 1..items.len(),
+                path: path_with(&self.tag_stack, self.tags.node(Role::Caption)),
+            });
         }
         out.push(Fragment {
             height: height + 0.4 * t.body.size,
+            tags,
             items,
             gap_before: 0.8 * t.body.size,
             float: true,
@@ -430,6 +539,7 @@ impl<'a> ArticleLayout<'a> {
         if let Some(last) = label.last_mut() {
             last.keep_with_next = true;
         }
+        self.tag_leaf(&mut label, Role::P);
         out.extend(label);
         let style = &t.footnote;
         for note in &article.footnotes {
@@ -437,6 +547,8 @@ impl<'a> ArticleLayout<'a> {
             let base = SpanStyle::from(style);
             text.push(&format!("{}. ", note.number), &base);
             let mut frags = Vec::new();
+            let note_node = self.tags.node(Role::Note);
+            self.tag_stack.push(note_node);
             for (i, block) in note.blocks.iter().enumerate() {
                 match block {
                     Block::Paragraph { content, pos } => {
@@ -450,11 +562,14 @@ impl<'a> ArticleLayout<'a> {
                             anchor_prefix: &self.prefix,
                         };
                         push_inlines(content, &base, &ctx, &mut para);
-                        frags.extend(self.paragraph(&para, style, 0.0, 0.0, Align::Justify, pos));
+                        let mut f = self.paragraph(&para, style, 0.0, 0.0, Align::Justify, pos);
+                        self.tag_leaf(&mut f, Role::P);
+                        frags.extend(f);
                     }
                     other => self.block(other, t.block_indent * t.body.size, &mut frags),
                 }
             }
+            self.tag_stack.pop();
             if let Some(first) = frags.first_mut() {
                 first.anchors.push(Anchor {
                     name: footnote_anchor(&self.prefix, note.number),
@@ -558,11 +673,27 @@ impl<'a> ArticleLayout<'a> {
             anchors: Vec::new(),
             float: false,
             repeat: None,
+            tags: Vec::new(),
         }
     }
 }
 
 /// Keeps all but the last fragment with their successor.
+/// The smallest heading level among `blocks`, however nested (1 when there is none).
+fn top_heading(blocks: &[Block]) -> u8 {
+    let mut stack: Vec<&Block> = blocks.iter().collect();
+    let mut top = u8::MAX;
+    while let Some(block) = stack.pop() {
+        match block {
+            Block::Heading { level, .. } => top = top.min((*level).clamp(1, 6)),
+            Block::Quote { blocks, .. } => stack.extend(blocks),
+            Block::List { items, .. } => stack.extend(items.iter().flat_map(|i| &i.blocks)),
+            _ => {}
+        }
+    }
+    if top == u8::MAX { 1 } else { top }
+}
+
 fn chain(frags: &mut [Fragment]) {
     let n = frags.len();
     for f in frags.iter_mut().take(n.saturating_sub(1)) {

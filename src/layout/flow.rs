@@ -21,6 +21,8 @@ pub struct Fragment {
     /// Set again above this fragment when it is the first text on a page: a table's header
     /// row above a continued table.
     pub repeat: Option<std::sync::Arc<Fragment>>,
+    /// What the items are, for the tagged PDF (see [`super::tags`]).
+    pub tags: Vec<super::tags::TagSpan>,
 }
 
 #[derive(Debug, Clone)]

@@ -10,6 +10,7 @@ pub mod inline;
 pub mod page;
 pub mod paragraph;
 mod table;
+pub mod tags;
 
 use std::collections::HashMap;
 
@@ -71,8 +72,13 @@ pub fn layout_document(
     let articles: Vec<(Vec<Vec<Placed>>, Vec<Missing>)> = doc
         .articles
         .par_iter()
-        .map(|a| {
+        .enumerate()
+        .map(|(i, a)| {
             let mut l = ArticleLayout::new(book, theme, images, g.text_width, g.text_height, a);
+            l.tags = tags::TagIds::for_article(Some(i));
+            if a.lang != doc.meta.lang {
+                l.article_lang = Some(a.lang.as_str().to_owned());
+            }
             let frags = l.article(a);
             (paginate(frags, g.text_height), l.missing)
         })
@@ -88,6 +94,7 @@ pub fn layout_document(
         width: g.text_width,
         lang: &meta_lang,
         missing: &mut missing,
+        tags: tags::TagIds::for_article(None),
     };
     let probe = front_l.front_page(doc, &vec![999; doc.articles.len()]);
     let front_pages = paginate(probe, g.text_height).len();
@@ -113,6 +120,7 @@ pub fn layout_document(
         let mut page = Page {
             items: Vec::new(),
             number: index as u32 + 1,
+            tags: Vec::new(),
         };
         for p in placed {
             let y = g.top + p.y;
@@ -126,6 +134,13 @@ pub fn layout_document(
                         y,
                     });
                 }
+            }
+            let base = page.items.len();
+            for span in &p.fragment.tags {
+                page.tags.push(tags::TagSpan {
+                    items: base + span.items.start..base + span.items.end,
+                    path: span.path.clone(),
+                });
             }
             for mut item in p.fragment.items {
                 item.translate(g.left, y);
@@ -275,6 +290,19 @@ struct FrontLayout<'a> {
     width: f32,
     lang: &'a str,
     missing: &'a mut Vec<Missing>,
+    /// Structure element ids of the front page (tagged PDF).
+    tags: tags::TagIds,
+}
+
+/// Marks every item of `frags` as content of one new `role` element under `parents`.
+fn tag_all(frags: &mut [Fragment], parents: &[tags::TagNode], leaf: tags::TagNode) {
+    let path = tags::path_with(parents, leaf);
+    for f in frags.iter_mut().filter(|f| !f.items.is_empty()) {
+        f.tags = vec![tags::TagSpan {
+            items: 0..f.items.len(),
+            path: path.clone(),
+        }];
+    }
 }
 
 impl FrontLayout<'_> {
@@ -317,6 +345,7 @@ impl FrontLayout<'_> {
                 anchors: Vec::new(),
                 float: false,
                 repeat: None,
+                tags: Vec::new(),
             })
             .collect()
     }
@@ -338,9 +367,17 @@ impl FrontLayout<'_> {
         if natural > self.width {
             title_style.size *= (self.width / natural).max(0.6) * 0.999;
         }
-        out.extend(self.block(&m.title, &title_style, Align::Center, 0.0));
+        let mut title = self.block(&m.title, &title_style, Align::Center, 0.0);
+        tag_all(
+            &mut title,
+            &[],
+            self.tags.node(tags::Role::H(1, m.title.clone())),
+        );
+        out.extend(title);
         if let Some(sub) = &m.subtitle {
-            out.extend(self.block(sub, &t.masthead_subtitle, Align::Center, 0.4 * t.body.size));
+            let mut f = self.block(sub, &t.masthead_subtitle, Align::Center, 0.4 * t.body.size);
+            tag_all(&mut f, &[], self.tags.node(tags::Role::P));
+            out.extend(f);
         }
         let mut info = Vec::new();
         match (m.volume, m.issue, cjk) {
@@ -357,12 +394,14 @@ impl FrontLayout<'_> {
             info.push(p.clone());
         }
         if !info.is_empty() {
-            out.extend(self.block(
+            let mut f = self.block(
                 &info.join("　"),
                 &t.masthead_info,
                 Align::Center,
                 0.8 * t.body.size,
-            ));
+            );
+            tag_all(&mut f, &[], self.tags.node(tags::Role::P));
+            out.extend(f);
         }
         let rule_h = 1.2 * t.body.size;
         out.push(Fragment {
@@ -393,14 +432,22 @@ impl FrontLayout<'_> {
         if let Some(f) = head.last_mut() {
             f.keep_with_next = true;
         }
+        tag_all(
+            &mut head,
+            &[],
+            self.tags.node(tags::Role::H(2, heading.to_owned())),
+        );
         out.extend(head);
+        let toc = [self.tags.node(tags::Role::TOC)];
         for (article, page) in doc.articles.iter().zip(starts) {
-            out.push(self.toc_entry(
+            let mut entry = [self.toc_entry(
                 &article.title,
                 article.author.as_deref(),
                 *page,
                 &article_anchor(article),
-            ));
+            )];
+            tag_all(&mut entry, &toc, self.tags.node(tags::Role::TOCI));
+            out.extend(entry);
         }
         let editor: Vec<String> = [
             m.editor.as_ref().map(|e| {
@@ -422,12 +469,14 @@ impl FrontLayout<'_> {
         .flatten()
         .collect();
         if !editor.is_empty() {
-            out.extend(self.block(
+            let mut f = self.block(
                 &editor.join("　"),
                 &t.masthead_info,
                 Align::Left,
                 1.5 * t.body.size,
-            ));
+            );
+            tag_all(&mut f, &[], self.tags.node(tags::Role::P));
+            out.extend(f);
         }
         out
     }
@@ -504,6 +553,7 @@ impl FrontLayout<'_> {
             anchors: Vec::<Anchor>::new(),
             float: false,
             repeat: None,
+            tags: Vec::new(),
         }
     }
 }

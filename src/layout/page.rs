@@ -22,6 +22,8 @@ pub struct Page {
     pub items: Vec<Item>,
     /// The printed page number (also the PDF page label).
     pub number: u32,
+    /// What the items are, for the tagged PDF; items in no span are artifacts.
+    pub tags: Vec<super::tags::TagSpan>,
 }
 
 #[derive(Debug, Clone)]

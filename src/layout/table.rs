@@ -74,7 +74,15 @@ pub(crate) fn table(
                 color: t.table_header_background,
             });
         }
+        let row_node = l.tags.node(super::tags::Role::TR);
+        let mut cell_tags = Vec::new();
         for (x, lines) in cells {
+            let start = items.len();
+            let cell = l.tags.node(if header {
+                super::tags::Role::TH
+            } else {
+                super::tags::Role::TD
+            });
             let mut y = pad;
             for line in lines {
                 for mut item in line.items {
@@ -83,6 +91,11 @@ pub(crate) fn table(
                 }
                 y += line.height;
             }
+            let path = l.tag_path(&[row_node.clone(), cell]);
+            cell_tags.push(super::tags::TagSpan {
+                items: start..items.len(),
+                path,
+            });
         }
         // Grid: top line of every row, bottom line of the last, verticals for the row.
         let total: f32 = widths.iter().sum();
@@ -116,6 +129,7 @@ pub(crate) fn table(
             anchors: Vec::new(),
             float: false,
             repeat: None,
+            tags: cell_tags,
         });
     }
     // Body rows carry the header row, which pagination sets again on a new page.

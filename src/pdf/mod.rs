@@ -5,6 +5,8 @@
 //! cluster text (so copy and search return the source text), and embeds JPEG bytes as they
 //! are. Output depends only on the input: no clock, no random ids.
 
+mod tagging;
+
 use std::collections::HashMap;
 use std::num::NonZeroU32;
 
@@ -19,6 +21,7 @@ use krilla::metadata::{DateTime, Metadata};
 use krilla::outline::{Outline, OutlineNode};
 use krilla::page::{NumberingStyle, PageLabel, PageSettings};
 use krilla::paint::{Fill, Stroke};
+use krilla::tagging::{Artifact, ArtifactType, ContentTag, SpanTag, TagTree};
 use krilla::text::{GlyphId, KrillaGlyph};
 
 use crate::assets::fonts::FontBook;
@@ -37,6 +40,8 @@ pub struct PdfInfo {
     pub keywords: Vec<String>,
     /// Seconds since the epoch (from `SOURCE_DATE_EPOCH` or the bulletin date).
     pub created_unix: Option<i64>,
+    /// Claim PDF/UA-1: krilla validates the file and refuses to write a false claim.
+    pub pdfua: bool,
     /// The PDF/A conformance to claim (and have krilla check); `Off` claims nothing.
     pub pdfa: PdfA,
 }
@@ -74,13 +79,20 @@ impl PdfA {
         }
     }
 
-    fn configuration(self) -> krilla::configure::Configuration {
-        use krilla::configure::{Archival, ConfigurationBuilder};
-        let archival = match self {
-            PdfA::Off => return Default::default(),
+    fn archival(self) -> Option<krilla::configure::Archival> {
+        use krilla::configure::Archival;
+        Some(match self {
+            PdfA::Off => return None,
             PdfA::A2b => Archival::A2_B,
             PdfA::A2u => Archival::A2_U,
             PdfA::A3u => Archival::A3_U,
+        })
+    }
+
+    fn configuration(self) -> krilla::configure::Configuration {
+        use krilla::configure::ConfigurationBuilder;
+        let Some(archival) = self.archival() else {
+            return Default::default();
         };
         ConfigurationBuilder::new()
             .with_archival_validator(archival)
@@ -99,17 +111,56 @@ pub fn write_pdf(
     images: &ImageSet,
     info: &PdfInfo,
 ) -> Result<Vec<u8>, Error> {
-    let settings = krilla::SerializeSettings {
-        // Tagging needs a structure tree that this writer does not build yet.
-        enable_tagging: false,
+    let mut settings = krilla::SerializeSettings {
+        // The structure tree comes from what layout tagged (see `tagging`).
+        enable_tagging: true,
         configuration: info.pdfa.configuration(),
         ..Default::default()
     };
+    if info.pdfua {
+        // PDF/UA-1 together with the PDF/A level asked for, if any: both claims in XMP.
+        let mut builder = krilla::configure::ConfigurationBuilder::new()
+            .with_accessibility_validator(krilla::configure::Accessibility::UA1);
+        if let Some(archival) = info.pdfa.archival() {
+            builder = builder.with_archival_validator(archival);
+        }
+        settings.configuration = builder
+            .finish()
+            .map_err(|e| Error::Pdf(format!("PDF/UA-1 cannot be configured: {e:?}")))?;
+    }
+    let mut tree = tagging::TreeBuilder::default();
     let mut document = Document::new_with(settings);
     let mut decoded: HashMap<&str, Image> = HashMap::new();
     let size = Size::from_wh(pages.width, pages.height)
         .ok_or_else(|| Error::Pdf("page size is zero".into()))?;
-    for page in &pages.pages {
+    for (page_index, page) in pages.pages.iter().enumerate() {
+        // Which element each item belongs to; elements are created in span order (reading
+        // order: a list item's label before its body).
+        let mut element_of: Vec<Option<usize>> = vec![None; page.items.len()];
+        let mut lang_of: Vec<&str> = vec![info.lang.as_str(); page.items.len()];
+        for span in &page.tags {
+            let element = tree.declare(&span.path);
+            let lang = span
+                .path
+                .iter()
+                .rev()
+                .find_map(|n| n.lang.as_deref())
+                .unwrap_or(info.lang.as_str());
+            for slot in lang_of
+                .iter_mut()
+                .take(span.items.end)
+                .skip(span.items.start)
+            {
+                *slot = lang;
+            }
+            for slot in element_of
+                .iter_mut()
+                .take(span.items.end)
+                .skip(span.items.start)
+            {
+                *slot = element;
+            }
+        }
         let label = PageLabel::new(
             Some(NumberingStyle::Arabic),
             None,
@@ -119,7 +170,27 @@ pub fn write_pdf(
         let mut links = Vec::new();
         {
             let mut surface = pdf_page.surface();
-            for item in &page.items {
+            for (item_index, item) in page.items.iter().enumerate() {
+                let element = element_of[item_index].filter(|&e| !tree.is_repeat(e, page_index));
+                let content = match (item, element) {
+                    (Item::Text(run), Some(_)) => ContentTag::Span(
+                        SpanTag::empty()
+                            .with_lang(tagging::run_lang(&run.text, lang_of[item_index])),
+                    ),
+                    (Item::Image { .. }, Some(_)) => ContentTag::Other,
+                    // Running heads above the middle, folios below.
+                    (Item::Text(run), None) => {
+                        ContentTag::Artifact(Artifact::with_kind(if run.y < pages.height / 2.0 {
+                            ArtifactType::Header
+                        } else {
+                            ArtifactType::PageNumber
+                        }))
+                    }
+                    // Rules, backgrounds, grids, emphasis dots and leaders.
+                    _ => ContentTag::Artifact(Artifact::with_kind(ArtifactType::Layout)),
+                };
+                let is_link = matches!(item, Item::Link { .. });
+                let id = (!is_link).then(|| surface.start_tagged(content));
                 match item {
                     Item::Text(run) => draw_text(&mut surface, run, book),
                     Item::Image {
@@ -216,14 +287,27 @@ pub fn write_pdf(
                         width,
                         height,
                         target,
-                    } => links.push((*x, *y, *width, *height, target)),
+                    } => links.push((*x, *y, *width, *height, target, element)),
+                }
+                if let Some(id) = id {
+                    surface.end_tagged();
+                    if let (Some(e), false) = (element, matches!(content, ContentTag::Artifact(_)))
+                    {
+                        tree.add_content(e, page_index, id);
+                    }
                 }
             }
             surface.finish();
         }
-        for (x, y, w, h, target) in links {
+        for (x, y, w, h, target, element) in links {
             let Some(rect) = Rect::from_xywh(x, y, w, h) else {
                 continue;
+            };
+            // A link's description for assistive technology: where it goes.
+            let alt = match target {
+                LinkTarget::Url(url) => url.clone(),
+                LinkTarget::Position { page, .. } => format!("page {}", page + 1),
+                LinkTarget::Anchor(a) => a.clone(),
             };
             let target = match target {
                 LinkTarget::Url(url) => Target::Action(LinkAction::new(url.clone()).into()),
@@ -232,22 +316,38 @@ pub fn write_pdf(
                 }
                 LinkTarget::Anchor(_) => continue,
             };
-            pdf_page.add_annotation(Annotation::new_link(
-                LinkAnnotation::new(rect, target),
-                None,
-            ));
+            let annotation = Annotation::new_link(LinkAnnotation::new(rect, target), Some(alt));
+            match element {
+                Some(e) => {
+                    let id = pdf_page.add_tagged_annotation(annotation);
+                    tree.add_link(e, id);
+                }
+                None => pdf_page.add_annotation(annotation),
+            }
         }
         pdf_page.finish();
     }
+    let mut tag_tree = TagTree::new().with_lang(Some(info.lang.clone()));
+    for node in tree.finish() {
+        tag_tree.push(node);
+    }
+    document.set_tag_tree(tag_tree);
     document.set_outline(outline(&pages.outline));
     document.set_metadata(metadata(info));
     document.finish().map_err(|e| match e {
         krilla::error::KrillaError::Validation(errors) => {
             let list: Vec<String> = errors.iter().map(|(e, _)| format!("{e:?}")).collect();
+            let claims: Vec<&str> = [
+                (info.pdfa != PdfA::Off).then(|| info.pdfa.name()),
+                info.pdfua.then_some("PDF/UA-1"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
             Error::Pdf(format!(
                 "the PDF would not conform to {}, so it was not written: {}; \
-                 use --pdfa off to write it without the claim",
-                info.pdfa.name(),
+                 use --pdfa off (or leave out --pdfua) to write it without the claim",
+                claims.join(" and "),
                 list.join("; ")
             ))
         }

@@ -181,3 +181,43 @@ pub fn files_in(dir: &Path) -> Vec<String> {
         Err(_) => Vec::new(),
     }
 }
+
+/// The sample's articles repeated, plus one article with every kind of block, in a fresh
+/// content folder: a bulletin of `copies * 4 + 1` articles.
+pub fn large_bulletin(name: &str, copies: usize) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&repo().join("content/images"), &dir.join("images"));
+    std::fs::copy(
+        repo().join("content/bulletin.toml"),
+        dir.join("bulletin.toml"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("articles")).unwrap();
+    let mut sources: Vec<PathBuf> = std::fs::read_dir(repo().join("content/articles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    sources.sort();
+    for copy in 0..copies {
+        for src in &sources {
+            let name = src.file_name().unwrap().to_string_lossy();
+            std::fs::copy(src, dir.join(format!("articles/{copy:03}-{name}"))).unwrap();
+        }
+    }
+    std::fs::write(
+        dir.join("articles/999-every-block.md"),
+        "---\ntitle: \"Every block 各种块\"\nlang: en\n---\n\n\
+         Intro with a [link](https://example.org/a) and a note[^n] and `code`.\n\n\
+         ## Section 一节\n\n### Sub-section\n\n\
+         > A quote\n>\n> > nested quote 中文引文\n\n\
+         1. first\n2. second\n   - inner\n\n\
+         - [x] done\n- [ ] to do\n\n\
+         | Name | 名称 | Count |\n|---|:--:|--:|\n| a | 甲 | 1 |\n| b | 乙 | 2 |\n\n\
+         ```rust\nfn main() {}\n```\n\n---\n\n\
+         ![A decorated campus gate](../images/emblem.png)\n\n\
+         [^n]: The note, with **bold** text.\n",
+    )
+    .unwrap();
+    dir
+}

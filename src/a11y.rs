@@ -1,0 +1,44 @@
+//! Accessibility checks on the document model, shared by both writers: a picture without
+//! a text alternative is reported with its file and line.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::{Block, Document};
+
+/// One finding per picture without alt text. `strict` (`--strict` or `--pdfua`) makes it an
+/// error: a tagged PDF claiming PDF/UA, or an EPUB claiming WCAG AA, would be false.
+pub(crate) fn report_missing_alt(doc: &Document, strict: bool, diags: &mut Diagnostics) {
+    for article in &doc.articles {
+        let mut stack: Vec<&Block> = article
+            .blocks
+            .iter()
+            .chain(article.footnotes.iter().flat_map(|n| &n.blocks))
+            .rev()
+            .collect();
+        while let Some(block) = stack.pop() {
+            match block {
+                Block::Figure { alt, pos, image } if alt.trim().is_empty() => {
+                    let d = if strict {
+                        Diagnostic::error("")
+                    } else {
+                        Diagnostic::warning("")
+                    };
+                    diags.push(Diagnostic {
+                        message: format!(
+                            "the picture `{}` has no alt text; screen-reader users get nothing for it",
+                            image.key
+                        ),
+                        help: Some(
+                            "describe it between the brackets: ![what the picture shows](…)".into(),
+                        ),
+                        ..d.at(pos)
+                    });
+                }
+                Block::Quote { blocks, .. } => stack.extend(blocks.iter().rev()),
+                Block::List { items, .. } => {
+                    stack.extend(items.iter().rev().flat_map(|i| i.blocks.iter().rev()));
+                }
+                _ => {}
+            }
+        }
+    }
+}
