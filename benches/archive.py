@@ -119,7 +119,7 @@ def generate(root: Path, count: int, pool: int) -> None:
 
 
 def run(cmd, **kw):
-    """Runs a command; returns (seconds, peak RSS in MB of that process)."""
+    """Runs a command; returns (seconds, peak RSS in MB, CPU seconds) of that process."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -127,12 +127,21 @@ def run(cmd, **kw):
     err = proc.stderr.read().decode(errors="replace")
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{cmd[0]} failed:\n{err[-2000:]}")
-    return secs, usage.ru_maxrss / 1024
+    return secs, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
-def peer(content: Path, out: Path, jobs: int, limit: int) -> tuple[float, int]:
+def cpu_now() -> float:
+    """CPU seconds used so far by this process and its finished children."""
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def peer(content: Path, out: Path, jobs: int, limit: int) -> tuple[float, float, int]:
     """pandoc + typst, one article at a time (`jobs` at once): Markdown → Typst → PDF and
-    Markdown → EPUB. Runs the first `limit` articles; returns (seconds, articles run)."""
+    Markdown → EPUB. Runs the first `limit` articles; returns (seconds, CPU seconds,
+    articles run)."""
     import pypandoc
     import typst
 
@@ -146,17 +155,18 @@ def peer(content: Path, out: Path, jobs: int, limit: int) -> tuple[float, int]:
         stem.parent.mkdir(parents=True, exist_ok=True)
         fmt = "markdown+east_asian_line_breaks-citations"
         # Picture paths are relative to the content folder, which pandoc resolves from cwd.
-        subprocess.run([pandoc, "-f", fmt, "-t", "typst", "-s", str(md), "-o", f"{stem}.typ"], check=True, cwd=content)
-        subprocess.run([pandoc, "-f", fmt, "-t", "epub3", str(md), "-o", f"{stem}.epub"], check=True, cwd=content)
+        quiet = dict(check=True, cwd=content, stderr=subprocess.DEVNULL)
+        subprocess.run([pandoc, "-f", fmt, "-t", "typst", "-s", str(md), "-o", f"{stem}.typ"], **quiet)
+        subprocess.run([pandoc, "-f", fmt, "-t", "epub3", str(md), "-o", f"{stem}.epub"], **quiet)
         typ = Path(f"{stem}.typ")
         # typst resolves paths from the .typ file; point them at the content folder.
         typ.write_text(typ.read_text("utf-8").replace('"images/', f'"{content}/images/'), "utf-8")
         typst.compile(str(typ), output=f"{stem}.pdf", root="/", font_paths=fonts)
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_now()
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
         list(pool.map(one, articles))
-    return time.perf_counter() - start, len(articles)
+    return time.perf_counter() - start, cpu_now() - cpu, len(articles)
 
 
 def verify(out: Path, count: int, sample: int) -> None:
@@ -216,21 +226,23 @@ def main() -> None:
         out = a.work / f"folio-{n}"
         shutil.rmtree(out, ignore_errors=True)
         cmd = [str(FOLIO), "archive", str(content), "-o", str(out), "-q", "--jobs", str(a.jobs)]
-        secs, rss = run(cmd, env=env)
-        again, _ = run(cmd, env=env)
-        results[n] = (secs, rss, again)
-        print(f"folio archive, {n} articles: {secs:.1f} s, peak RSS {rss:.0f} MB; "
-              f"rerun with nothing changed {again:.2f} s ({100 * again / secs:.1f} %)")
+        secs, rss, cpu = run(cmd, env=env)
+        again, _, again_cpu = run(cmd, env=env)
+        results[n] = (secs, rss, cpu)
+        print(f"folio archive, {n} articles: {secs:.1f} s ({cpu:.1f} CPU s), peak RSS {rss:.0f} MB; "
+              f"rerun with nothing changed {again:.2f} s ({100 * again / secs:.1f} %), "
+              f"{again_cpu:.2f} CPU s ({100 * again_cpu / cpu:.1f} %)")
     big = a.articles
     print(f"peak RSS {big} vs {a.small} articles: {results[big][1] / results[a.small][1]:.2f}×")
     if not a.no_peer:
         limit = a.peer_articles or big
-        t, ran = peer(a.work / f"content-{big}", a.work / f"peer-{big}", a.jobs, limit)
-        print(f"pandoc + typst, {ran} articles ({a.jobs} at once): {t:.1f} s")
+        t, cpu, ran = peer(a.work / f"content-{big}", a.work / f"peer-{big}", a.jobs, limit)
+        print(f"pandoc + typst, {ran} articles ({a.jobs} at once): {t:.1f} s ({cpu:.1f} CPU s)")
         if ran < big:
-            t = t * big / ran
-            print(f"pandoc + typst, {big} articles, scaled from {ran}: {t:.1f} s")
-        print(f"folio / peer time: {results[big][0] / t:.3f}×")
+            t, cpu = t * big / ran, cpu * big / ran
+            print(f"pandoc + typst, {big} articles, scaled from {ran}: {t:.1f} s ({cpu:.1f} CPU s)")
+        print(f"folio / peer: wall time {results[big][0] / t:.3f}×, CPU time {results[big][2] / cpu:.3f}×")
+        print(f"load average during the run: {os.getloadavg()}")
     if a.verify:
         verify(a.work / f"folio-{big}", big, 20)
 

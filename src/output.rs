@@ -225,7 +225,7 @@ fn random_name(attempt: u32) -> String {
 }
 
 /// Removes `.folio-XXXXXX.part` files in `dir` that no running build holds.
-fn remove_stale_temp_files(dir: &Path) {
+pub(crate) fn remove_stale_temp_files(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

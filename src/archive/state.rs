@@ -110,22 +110,16 @@ impl Journal {
     }
 }
 
-/// Removes temporary files folio left in `dir` (and below) when a run was killed: the
-/// `.folio-*.part` names `crate::output` writes to before renaming.
+/// Removes temporary files folio left in `dir` and every folder below when a run was
+/// killed (`crate::output` names and locks them; one a running process holds stays).
 pub(crate) fn remove_stale_temps(dir: &Path) {
+    crate::output::remove_stale_temp_files(dir);
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if kind.is_dir() {
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
             remove_stale_temps(&entry.path());
-        } else if kind.is_file() && name.starts_with(".folio-") && name.ends_with(".part") {
-            let _ = std::fs::remove_file(entry.path());
         }
     }
 }
