@@ -224,6 +224,7 @@ fn write_pdf(p: &Prepared, laid: &layout::Laid, stamp: Option<i64>) -> Result<Ve
         lang: m.lang.as_str().to_owned(),
         keywords: Vec::new(),
         created_unix: stamp,
+        max_dpi: None,
     };
     pdf::write_pdf(&laid.pages, &p.book, &p.images, &info)
 }

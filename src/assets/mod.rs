@@ -2,3 +2,4 @@
 
 pub mod fonts;
 pub mod images;
+pub mod picture;

@@ -5,7 +5,8 @@
 //! cluster text (so copy and search return the source text), and embeds JPEG bytes as they
 //! are. Output depends only on the input: no clock, no random ids.
 
-use std::collections::HashMap;
+mod pictures;
+
 use std::num::NonZeroU32;
 
 use krilla::Document;
@@ -14,7 +15,6 @@ use krilla::annotation::{Annotation, LinkAnnotation, Target};
 use krilla::color::rgb;
 use krilla::destination::XyzDestination;
 use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
-use krilla::image::Image;
 use krilla::metadata::{DateTime, Metadata};
 use krilla::outline::{Outline, OutlineNode};
 use krilla::page::{NumberingStyle, PageLabel, PageSettings};
@@ -22,7 +22,7 @@ use krilla::paint::{Fill, Stroke};
 use krilla::text::{GlyphId, KrillaGlyph};
 
 use crate::assets::fonts::FontBook;
-use crate::assets::images::{ImageFormat, ImageSet};
+use crate::assets::images::ImageSet;
 use crate::diagnostics::Error;
 use crate::layout::page::{Item, LinkTarget, OutlineEntry, Pages, TextRun};
 use crate::theme::Rgb;
@@ -37,6 +37,8 @@ pub struct PdfInfo {
     pub keywords: Vec<String>,
     /// Seconds since the epoch (from `SOURCE_DATE_EPOCH` or the bulletin date).
     pub created_unix: Option<i64>,
+    /// Pictures printed finer than this many dots per inch are downsampled to it.
+    pub max_dpi: Option<f32>,
 }
 
 /// The horizontal shear of synthetic oblique text (about 12°).
@@ -54,7 +56,7 @@ pub fn write_pdf(
         ..Default::default()
     };
     let mut document = Document::new_with(settings);
-    let mut decoded: HashMap<&str, Image> = HashMap::new();
+    let embedded = pictures::embed(pages, images, info.max_dpi)?;
     let size = Size::from_wh(pages.width, pages.height)
         .ok_or_else(|| Error::Pdf("page size is zero".into()))?;
     for page in &pages.pages {
@@ -77,24 +79,10 @@ pub fn write_pdf(
                         width,
                         height,
                     } => {
-                        let image = match decoded.get(key.as_str()) {
-                            Some(i) => i.clone(),
-                            None => {
-                                let asset = images.get(key).ok_or_else(|| {
-                                    Error::Pdf(format!("image `{key}` was not loaded"))
-                                })?;
-                                let data: krilla::Data = asset.bytes.to_vec().into();
-                                let image = match asset.format {
-                                    ImageFormat::Jpeg => Image::from_jpeg(data, true),
-                                    ImageFormat::Png => Image::from_png(data, true),
-                                    ImageFormat::Gif => Image::from_gif(data, true),
-                                    ImageFormat::Webp => Image::from_webp(data, true),
-                                }
-                                .map_err(|e| Error::Pdf(format!("image `{key}`: {e}")))?;
-                                decoded.insert(key.as_str(), image.clone());
-                                image
-                            }
-                        };
+                        let image = embedded
+                            .get(key.as_str())
+                            .cloned()
+                            .ok_or_else(|| Error::Pdf(format!("image `{key}` was not loaded")))?;
                         let orientation = images.get(key).map_or(1, |a| a.orientation);
                         let (place, stored) = orient(orientation, *width, *height);
                         if let Some(sz) = Size::from_wh(stored.0, stored.1) {
