@@ -97,6 +97,9 @@ fn capped_size(stored: (u32, u32), printed: (f32, f32), max_dpi: f32) -> Option<
     Some((side(stored.0), side(stored.1)))
 }
 
+/// One picture to make: its content and the stored size it is cut down to, if any.
+type Job = (Digest, Option<(u32, u32)>);
+
 /// Makes the krilla image of every picture placed on the pages, keyed by image key.
 pub(crate) fn embed<'a>(
     pages: &'a Pages,
@@ -105,8 +108,8 @@ pub(crate) fn embed<'a>(
 ) -> Result<HashMap<&'a str, Image>, Error> {
     let printed = printed_sizes(pages, images);
     // One job per distinct (content, pixel size).
-    let mut jobs: BTreeMap<(Digest, Option<(u32, u32)>), &ImageAsset> = BTreeMap::new();
-    let mut job_of: HashMap<&str, (Digest, Option<(u32, u32)>)> = HashMap::new();
+    let mut jobs: BTreeMap<Job, &ImageAsset> = BTreeMap::new();
+    let mut job_of: HashMap<&str, Job> = HashMap::new();
     for (&key, &size) in &printed {
         let asset = images
             .get(key)
@@ -118,7 +121,7 @@ pub(crate) fn embed<'a>(
         jobs.entry((asset.digest, target)).or_insert(asset);
         job_of.insert(key, (asset.digest, target));
     }
-    let made: Vec<((Digest, Option<(u32, u32)>), Result<Image, Error>)> = jobs
+    let made: Vec<(Job, Result<Image, Error>)> = jobs
         .into_par_iter()
         .map(|(job, asset)| (job, make(asset, job.1)))
         .collect();
