@@ -31,6 +31,8 @@ pub struct Config {
     pub order: Option<Vec<String>>,
     /// Extra font folders, absolute (given relative to the content folder).
     pub font_dirs: Vec<PathBuf>,
+    /// `max_dpi`: pictures printed finer than this are downsampled in the PDF.
+    pub max_dpi: Option<u32>,
 }
 
 /// Paper size and margins, in millimetres.
@@ -87,7 +89,10 @@ const TOP_KEYS: &[&str] = &[
     "order",
     "page",
     "fonts",
+    "max_dpi",
 ];
+/// Below this a `max_dpi` would blur every picture: surely a mistake.
+pub const MIN_MAX_DPI: u32 = 72;
 const PAGE_KEYS: &[&str] = &["size", "margins"];
 const MARGIN_KEYS: &[&str] = &["top", "bottom", "left", "right"];
 const FONT_KEYS: &[&str] = &["dirs"];
@@ -175,6 +180,7 @@ fn default_config(title: String) -> Config {
         page: PageSetup::default(),
         order: None,
         font_dirs: Vec::new(),
+        max_dpi: None,
     }
 }
 
@@ -249,6 +255,14 @@ pub(crate) fn parse_config(text: &str, root_abs: &Path, fallback_title: &str) ->
                 }
             }
             "fonts" => config.font_dirs = w.fonts(value, root_abs),
+            "max_dpi" => match w.count("max_dpi", value) {
+                Some(n) if n < MIN_MAX_DPI => w.error(
+                    value.span(),
+                    &format!("`max_dpi` must be at least {MIN_MAX_DPI}"),
+                    "print needs 150 dpi or more; 300 is usual: max_dpi = 300",
+                ),
+                n => config.max_dpi = n,
+            },
             other => w.unknown(key, other, TOP_KEYS, None),
         }
     }

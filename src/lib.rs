@@ -59,6 +59,8 @@ pub struct Options {
     pub strict: bool,
     /// `SOURCE_DATE_EPOCH`: the time written into the outputs.
     pub source_date_epoch: Option<i64>,
+    /// `--max-dpi`: overrides `max_dpi` in `bulletin.toml`.
+    pub max_dpi: Option<u32>,
 }
 
 impl Options {
@@ -72,6 +74,7 @@ impl Options {
             system_fonts: true,
             strict: false,
             source_date_epoch: None,
+            max_dpi: None,
         }
     }
 }
@@ -92,6 +95,8 @@ struct Prepared {
     book: FontBook,
     laid: Option<layout::Laid>,
     diags: Diagnostics,
+    /// Pictures printed finer than this are downsampled in the PDF.
+    max_dpi: Option<u32>,
 }
 
 fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
@@ -129,8 +134,10 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
             geometry,
         )
     });
+    let max_dpi = opts.max_dpi.or(config.max_dpi);
     if let Some(laid) = &laid {
         report_missing(&laid.missing, opts.strict, &mut diags);
+        diags.extend(pdf::pictures::low_resolution(&laid.pages, &images, max_dpi));
     }
     if diags.has_errors() {
         return Err(Error::Input(diags.into_vec()));
@@ -141,6 +148,7 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
         book,
         laid,
         diags,
+        max_dpi,
     })
 }
 
@@ -224,7 +232,7 @@ fn write_pdf(p: &Prepared, laid: &layout::Laid, stamp: Option<i64>) -> Result<Ve
         lang: m.lang.as_str().to_owned(),
         keywords: Vec::new(),
         created_unix: stamp,
-        max_dpi: None,
+        max_dpi: p.max_dpi.map(|d| d as f32),
     };
     pdf::write_pdf(&laid.pages, &p.book, &p.images, &info)
 }

@@ -61,6 +61,9 @@ struct Common {
     /// Print errors only.
     #[arg(short, long)]
     quiet: bool,
+    /// Downsample pictures printed finer than N dots per inch (PDF only).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(folio::config::MIN_MAX_DPI as i64..))]
+    max_dpi: Option<u32>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -87,6 +90,7 @@ fn main() -> ExitCode {
     opts.font_dirs = common.font_dirs.clone();
     opts.system_fonts = !common.no_system_fonts;
     opts.strict = common.strict;
+    opts.max_dpi = common.max_dpi;
     opts.source_date_epoch = match source_date_epoch() {
         Ok(v) => v,
         Err(msg) => {

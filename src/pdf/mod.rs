@@ -5,7 +5,7 @@
 //! cluster text (so copy and search return the source text), and embeds JPEG bytes as they
 //! are. Output depends only on the input: no clock, no random ids.
 
-mod pictures;
+pub(crate) mod pictures;
 
 use std::num::NonZeroU32;
 

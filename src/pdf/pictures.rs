@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::assets::images::{ImageAsset, ImageSet};
 use crate::assets::picture::{Digest, Picture, Pixels};
-use crate::diagnostics::Error;
+use crate::diagnostics::{Diagnostic, Error};
 use crate::layout::page::{Item, Pages};
 
 /// Quality of a JPEG re-encoded after downsampling: high, as it is printed.
@@ -95,6 +95,51 @@ fn capped_size(stored: (u32, u32), printed: (f32, f32), max_dpi: f32) -> Option<
     }
     let side = |px: u32| ((px as f64 * scale).round() as u32).max(1);
     Some((side(stored.0), side(stored.1)))
+}
+
+/// Below this, a printed picture looks soft.
+const SHARP_DPI: f32 = 150.0;
+
+/// A warning for each picture printed below 150 dpi (at its largest use, after any cap),
+/// naming where the document first uses it. Layout decides the printed size; this only
+/// reports it.
+pub(crate) fn low_resolution(
+    pages: &Pages,
+    images: &ImageSet,
+    max_dpi: Option<u32>,
+) -> Vec<Diagnostic> {
+    let printed = printed_sizes(pages, images);
+    let mut keys: Vec<&&str> = printed.keys().collect();
+    keys.sort();
+    keys.into_iter()
+        .filter_map(|key| {
+            let asset = images.get(*key)?;
+            let (w, _) = printed[*key];
+            let stored_w = if asset.is_transposed() {
+                asset.height
+            } else {
+                asset.width
+            };
+            let mut dpi = stored_w as f32 / (w / 72.0);
+            if let Some(cap) = max_dpi {
+                dpi = dpi.min(cap as f32);
+            }
+            // Layout prints small pictures at exactly 150 dpi; allow for rounding.
+            (dpi < SHARP_DPI - 0.5).then(|| {
+                let d = Diagnostic::warning(format!(
+                    "picture `{key}` prints at {dpi:.0} dpi, below {SHARP_DPI:.0}: it will look blurry in print"
+                ))
+                .with_help(format!(
+                    "use a larger original ({} px wide would give {SHARP_DPI:.0} dpi) or print it smaller",
+                    (w / 72.0 * SHARP_DPI).ceil()
+                ));
+                match &asset.first_use {
+                    Some(pos) => d.at(pos),
+                    None => d,
+                }
+            })
+        })
+        .collect()
 }
 
 /// One picture to make: its content and the stored size it is cut down to, if any.
