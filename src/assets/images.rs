@@ -194,14 +194,18 @@ pub fn probe(key: &str, bytes: Arc<[u8]>) -> Result<ImageAsset, Diagnostic> {
             .into_dimensions()
             .map_err(|e| corrupt(e.to_string()))?;
         (w, h, Picture::Jpeg(bytes.clone()))
+    } else if let Some(jpeg) = picture::lossy_webp_as_jpeg(&bytes) {
+        let jpeg = jpeg.map_err(corrupt)?;
+        (jpeg.1, jpeg.2, jpeg.0)
     } else {
+        // Decoded only to prove it readable; the PDF writer decodes it again while
+        // writing, so the pixels of every picture are never held at once.
         let decoded = reader.decode().map_err(|e| corrupt(e.to_string()))?;
-        let (w, h) = (decoded.width(), decoded.height());
-        if w == 0 || h == 0 {
-            return Err(corrupt("it has no pixels".into()));
-        }
-        let picture = picture::from_decoded(&bytes, decoded, digest).map_err(corrupt)?;
-        (w, h, picture)
+        (
+            decoded.width(),
+            decoded.height(),
+            Picture::Encoded(format, bytes.clone()),
+        )
     };
     if width == 0 || height == 0 {
         return Err(corrupt("it has no pixels".into()));

@@ -6,8 +6,11 @@
 //!   codecs, so the JPEG is about the size of the WebP, where raw pixels would be ten
 //!   times larger;
 //! - everything else (PNG of any depth or palette, interlaced or not; GIF, first frame;
-//!   lossless or translucent WebP) becomes pixels with the alpha split out, deflated by
-//!   the PDF writer. Opaque alpha is dropped.
+//!   lossless or translucent WebP) is handed to krilla as the file it is: krilla decodes
+//!   it while writing, in parallel, and keeps only the deflated samples, so a build never
+//!   holds every picture's pixels at once;
+//! - a picture downsampled for `--max-dpi` becomes pixels with the alpha split out
+//!   (opaque alpha dropped), deflated by the PDF writer.
 //!
 //! The writers paint from this; nothing here knows about pages. EXIF orientation is not
 //! applied to the pixels: layout decides how a picture is turned, the PDF writer turns it.
@@ -15,6 +18,8 @@
 use std::sync::Arc;
 
 use image::DynamicImage;
+
+use crate::assets::images::ImageFormat;
 
 /// The SHA-256 of a file's bytes: the same photo under two names is one picture.
 pub type Digest = [u8; 32];
@@ -29,6 +34,8 @@ pub fn digest(bytes: &[u8]) -> Digest {
 pub enum Picture {
     /// JPEG bytes, embedded as they are.
     Jpeg(Arc<[u8]>),
+    /// A PNG, GIF or WebP file, decoded by the PDF writer.
+    Encoded(ImageFormat, Arc<[u8]>),
     Pixels(Arc<Pixels>),
 }
 
@@ -36,6 +43,7 @@ impl std::fmt::Debug for Picture {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Picture::Jpeg(b) => write!(f, "Jpeg(<{} bytes>)", b.len()),
+            Picture::Encoded(format, b) => write!(f, "{format:?}(<{} bytes>)", b.len()),
             Picture::Pixels(p) => write!(f, "Pixels({}×{})", p.width, p.height),
         }
     }
@@ -99,22 +107,22 @@ fn webp_quality(vp8: &[u8]) -> Option<u8> {
     get(2)?; // colour space, clamping
     let mut q = None;
     if get(1)? == 1 {
-        // Segmentation: with absolute values, the first segment's quantizer stands in.
+        // Segmentation: with absolute values, the segments' mean quantizer stands in
+        // (libwebp spreads its segments around the quantizer the quality asked for).
         let update_map = get(1)?;
         if get(1)? == 1 {
             let absolute = get(1)?;
-            let mut first = 0;
-            for s in 0..4 {
+            let mut sum = 0;
+            for _ in 0..4 {
                 if get(1)? == 1 {
                     let v = get(7)?;
-                    let negative = get(1)? == 1;
-                    if s == 0 && !negative {
-                        first = v;
+                    if get(1)? == 0 {
+                        sum += v;
                     }
                 }
             }
             if absolute == 1 {
-                q = Some(first);
+                q = Some(sum / 4);
             }
             for _ in 0..4 {
                 if get(1)? == 1 {
@@ -166,19 +174,23 @@ fn encode_jpeg(rgb: &[u8], width: u32, height: u32, quality: u8) -> Result<Vec<u
     Ok(out)
 }
 
-/// Prepares a non-JPEG picture from its decoded pixels.
-pub(crate) fn from_decoded(
-    source: &[u8],
-    decoded: DynamicImage,
-    id: Digest,
-) -> Result<Picture, String> {
-    if let Some(vp8) = webp_lossy_opaque(source) {
-        let quality = webp_quality(vp8).unwrap_or(85);
-        let rgb = decoded.into_rgb8();
-        let jpeg = encode_jpeg(rgb.as_raw(), rgb.width(), rgb.height(), quality)?;
-        return Ok(Picture::Jpeg(jpeg.into()));
-    }
-    Ok(Picture::Pixels(Arc::new(pixels(decoded, id))))
+/// An opaque, still, lossy WebP as a JPEG at the quality it was encoded with, with its
+/// pixel size; `None` for any other file. Decoded with libwebp, which is several times
+/// faster than the pure-Rust decoder on the photos newsletters are full of.
+pub(crate) fn lossy_webp_as_jpeg(source: &[u8]) -> Option<Result<(Picture, u32, u32), String>> {
+    let vp8 = webp_lossy_opaque(source)?;
+    let quality = webp_quality(vp8).unwrap_or(85);
+    Some((|| {
+        let decoded = webp::Decoder::new(source)
+            .decode()
+            .ok_or("the WebP data is damaged")?;
+        let (w, h) = (decoded.width(), decoded.height());
+        if w == 0 || h == 0 || decoded.is_alpha() || decoded.len() != (w * h * 3) as usize {
+            return Err("unexpected WebP layout".to_owned());
+        }
+        let jpeg = encode_jpeg(&decoded, w, h, quality)?;
+        Ok((Picture::Jpeg(jpeg.into()), w, h))
+    })())
 }
 
 /// Splits decoded pixels into colour and alpha at their own depth.
@@ -249,13 +261,8 @@ impl Picture {
     /// Pixel size as stored (before any EXIF turn).
     pub fn stored_size(&self) -> Option<(u32, u32)> {
         match self {
-            Picture::Jpeg(b) => {
-                let d = image::ImageReader::with_format(
-                    std::io::Cursor::new(&b[..]),
-                    image::ImageFormat::Jpeg,
-                );
-                d.into_dimensions().ok()
-            }
+            Picture::Jpeg(b) => dimensions(b, image::ImageFormat::Jpeg),
+            Picture::Encoded(format, b) => dimensions(b, to_image_format(*format)),
             Picture::Pixels(p) => Some((p.width, p.height)),
         }
     }
@@ -277,6 +284,18 @@ impl Picture {
                 let jpeg = encode_jpeg(rgb.as_raw(), rgb.width(), rgb.height(), jpeg_quality)?;
                 Ok(Picture::Jpeg(jpeg.into()))
             }
+            Picture::Encoded(format, bytes) => {
+                let img = image::load_from_memory_with_format(bytes, to_image_format(*format))
+                    .map_err(|e| e.to_string())?;
+                if img.width() <= width && img.height() <= height {
+                    return Ok(self.clone());
+                }
+                let small = img.resize_exact(width, height, FilterType::Triangle);
+                let mut id = digest(bytes);
+                id[..4].copy_from_slice(&width.to_le_bytes());
+                id[4..8].copy_from_slice(&height.to_le_bytes());
+                Ok(Picture::Pixels(Arc::new(pixels(small, id))))
+            }
             Picture::Pixels(p) => {
                 if p.width <= width && p.height <= height {
                     return Ok(self.clone());
@@ -289,6 +308,21 @@ impl Picture {
                 Ok(Picture::Pixels(Arc::new(pixels(small, id))))
             }
         }
+    }
+}
+
+fn dimensions(bytes: &[u8], format: image::ImageFormat) -> Option<(u32, u32)> {
+    image::ImageReader::with_format(std::io::Cursor::new(bytes), format)
+        .into_dimensions()
+        .ok()
+}
+
+fn to_image_format(f: ImageFormat) -> image::ImageFormat {
+    match f {
+        ImageFormat::Jpeg => image::ImageFormat::Jpeg,
+        ImageFormat::Png => image::ImageFormat::Png,
+        ImageFormat::Gif => image::ImageFormat::Gif,
+        ImageFormat::Webp => image::ImageFormat::WebP,
     }
 }
 
@@ -358,6 +392,26 @@ fn merge<T: Copy>(color: &[T], alpha: Option<&[T]>, n: usize) -> Vec<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_quality_of_a_lossy_webp_is_read_from_its_quantizer() {
+        // Written by libwebp at quality 75 and 80.
+        let photo = include_bytes!("../../tests/fixtures/speed/photo-lossy.webp");
+        let q = webp_quality(webp_lossy_opaque(photo).unwrap()).unwrap();
+        assert!((65..=85).contains(&q), "{q}");
+        let flat = include_bytes!("../../tests/fixtures/speed/halves-lossy.webp");
+        let q = webp_quality(webp_lossy_opaque(flat).unwrap()).unwrap();
+        assert!((70..=90).contains(&q), "{q}");
+        // Lossless files go the pixel way.
+        let mut lossless = Vec::new();
+        image::DynamicImage::ImageRgb8(image::RgbImage::new(4, 4))
+            .write_to(
+                &mut std::io::Cursor::new(&mut lossless),
+                image::ImageFormat::WebP,
+            )
+            .unwrap();
+        assert!(webp_lossy_opaque(&lossless).is_none());
+    }
 
     #[test]
     fn opaque_alpha_is_dropped_and_translucent_alpha_is_split() {

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use krilla::image::{BitsPerComponent, CustomImage, Image, ImageColorspace};
 use rayon::prelude::*;
 
-use crate::assets::images::{ImageAsset, ImageSet};
+use crate::assets::images::{ImageAsset, ImageFormat, ImageSet};
 use crate::assets::picture::{Digest, Picture, Pixels};
 use crate::diagnostics::{Diagnostic, Error};
 use crate::layout::page::{Item, Pages};
@@ -193,6 +193,15 @@ fn make(asset: &ImageAsset, target: Option<(u32, u32)>) -> Result<Image, Error> 
         Picture::Jpeg(bytes) => {
             let shared: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
             Image::from_jpeg(shared.into(), true)
+        }
+        Picture::Encoded(format, bytes) => {
+            let shared: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
+            match format {
+                ImageFormat::Png => Image::from_png(shared.into(), true),
+                ImageFormat::Gif => Image::from_gif(shared.into(), true),
+                ImageFormat::Webp => Image::from_webp(shared.into(), true),
+                ImageFormat::Jpeg => Image::from_jpeg(shared.into(), true),
+            }
         }
         Picture::Pixels(p) => Image::from_custom(PixelImage(p), true),
     }
