@@ -124,9 +124,16 @@ pub(crate) fn read_config(root: &Path) -> Result<ConfigRead, Error> {
     let path = root.join(CONFIG_FILE);
     let root_abs = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
     let fallback_title = folder_title(&root_abs);
-    let bytes = match std::fs::read(&path) {
+    let bytes = match read_config_bytes(&path, &root_abs) {
         Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(ConfigBytes::Refused(d)) => {
+            return Ok(ConfigRead {
+                config: default_config(fallback_title),
+                order_lines: Vec::new(),
+                diagnostics: vec![d],
+            });
+        }
+        Err(ConfigBytes::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
             let warning = Diagnostic::warning(format!(
                 "no {CONFIG_FILE}; using the folder name “{fallback_title}” as the title"
             ))
@@ -140,7 +147,7 @@ pub(crate) fn read_config(root: &Path) -> Result<ConfigRead, Error> {
                 diagnostics: vec![warning],
             });
         }
-        Err(source) => return Err(Error::Read { path, source }),
+        Err(ConfigBytes::Io(source)) => return Err(Error::Read { path, source }),
     };
     match source::decode(bytes, CONFIG_FILE) {
         Ok(text) => Ok(parse_config(&text, &root_abs, &fallback_title)),
@@ -150,6 +157,42 @@ pub(crate) fn read_config(root: &Path) -> Result<ConfigRead, Error> {
             diagnostics: vec![d],
         }),
     }
+}
+
+enum ConfigBytes {
+    /// The file is there but must not be read; the finding says why.
+    Refused(Diagnostic),
+    Io(std::io::Error),
+}
+
+/// The bytes of `bulletin.toml`, if it is a regular file inside the content folder (a link
+/// leading out of the folder is refused like an article or picture link) of sane size.
+fn read_config_bytes(path: &Path, root_abs: &Path) -> Result<Vec<u8>, ConfigBytes> {
+    use crate::readfile::{self, Kind, Problem};
+    let refused = |message: String, help: &str| {
+        ConfigBytes::Refused(
+            Diagnostic::error(message)
+                .in_file(CONFIG_FILE)
+                .with_help(help),
+        )
+    };
+    match (path.canonicalize(), root_abs.canonicalize()) {
+        (Ok(file), Ok(root)) if !file.starts_with(&root) => {
+            return Err(refused(
+                format!(
+                    "{CONFIG_FILE} is a link to a file outside the content folder ({})",
+                    file.display()
+                ),
+                "copy the file into the content folder instead of linking to it",
+            ));
+        }
+        (Err(e), _) => return Err(ConfigBytes::Io(e)),
+        _ => {}
+    }
+    readfile::read(path, Kind::Config, None).map_err(|p| match p {
+        Problem::Io(e) => ConfigBytes::Io(e),
+        other => refused(format!("cannot be read: {other}"), other.help()),
+    })
 }
 
 /// The title used when there is no `bulletin.toml`: the content folder's name.
@@ -351,7 +394,7 @@ impl Walker {
         let found = value.get_ref().type_str();
         self.error(
             value.span(),
-            &format!("`{key}` must be {expected}, not a {found}"),
+            &format!("`{key}` must be {expected}, not {}", fields::a_or_an(found)),
             &format!("for example: {example}"),
         );
     }

@@ -125,13 +125,18 @@ pub enum Error {
     /// Problems in the user's content; each names its file and line.
     #[error("{}", render_list(.0))]
     Input(Vec<Diagnostic>),
-    #[error("cannot read {}: {source}", .path.display())]
+    #[error("cannot read {}: {}", .path.display(), crate::readfile::io_reason(.source))]
     Read {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot write {}: {source}", .path.display())]
+    #[error(
+        "cannot write {}: {}\n  help: {}",
+        .path.display(),
+        crate::readfile::io_reason(.source),
+        crate::readfile::write_help(.source)
+    )]
     Write {
         path: PathBuf,
         #[source]
@@ -143,6 +148,13 @@ pub enum Error {
     Pdf(String),
     #[error("writing the EPUB failed: {0}")]
     Epub(String),
+    /// An output destination that cannot be written, found before anything was replaced.
+    #[error("{message}\n  help: {help}")]
+    Output {
+        path: PathBuf,
+        message: String,
+        help: String,
+    },
 }
 
 impl Error {

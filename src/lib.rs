@@ -15,6 +15,7 @@ pub mod layout;
 pub mod model;
 pub mod output;
 pub mod pdf;
+pub mod readfile;
 pub mod text;
 pub mod theme;
 pub mod timestamp;

@@ -106,9 +106,10 @@ fn main() -> ExitCode {
         };
     }
     if let Some(jobs) = common.jobs {
+        let jobs = capped_jobs(jobs, common.quiet);
         // Only fails if a pool exists already, which cannot happen this early.
         let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs.max(1))
+            .num_threads(jobs)
             .build_global();
     }
     // A panic is a bug in folio, but the user still deserves a sentence, not a backtrace,
@@ -142,15 +143,52 @@ fn main() -> ExitCode {
     }
 }
 
+/// More threads than this only cost memory and start-up time: layout work is split per
+/// article, and the machine has `cores` of them.
+fn capped_jobs(jobs: usize, quiet: bool) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cap = (4 * cores).clamp(4, 64);
+    if jobs > cap {
+        if !quiet {
+            eprintln!(
+                "warning: --jobs {jobs} is more threads than this machine can use; using {cap} \
+                 (4 per core, at most 64)"
+            );
+        }
+        return cap;
+    }
+    jobs.max(1)
+}
+
+/// The writable range of `SOURCE_DATE_EPOCH`: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z,
+/// the years PDF and EPUB dates can hold.
+const EPOCH_RANGE: std::ops::RangeInclusive<i64> = -62_135_596_800..=253_402_300_799;
+
 fn source_date_epoch() -> Result<Option<i64>, String> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) if v.trim().is_empty() => Ok(None),
         Ok(v) => {
-            v.trim().parse::<i64>().map(Some).map_err(|_| {
-                format!("SOURCE_DATE_EPOCH must be a whole number of seconds, not `{v}`")
-            })
+            let secs = v.trim().parse::<i64>().map_err(|_| {
+                format!(
+                    "SOURCE_DATE_EPOCH must be a whole number of seconds, not `{v}`\n  help: \
+                     e.g. SOURCE_DATE_EPOCH=$(date +%s), or unset it to use the bulletin's date"
+                )
+            })?;
+            if !EPOCH_RANGE.contains(&secs) {
+                return Err(format!(
+                    "SOURCE_DATE_EPOCH={secs} is outside the years 1–9999, which PDF and EPUB \
+                     dates can hold\n  help: give seconds since 1970-01-01 between {} and {}, \
+                     e.g. SOURCE_DATE_EPOCH=$(date +%s)",
+                    EPOCH_RANGE.start(),
+                    EPOCH_RANGE.end()
+                ));
+            }
+            Ok(Some(secs))
         }
-        Err(_) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err("SOURCE_DATE_EPOCH is not valid text; set it to a whole number of seconds".into())
+        }
+        Err(std::env::VarError::NotPresent) => Ok(None),
     }
 }
 

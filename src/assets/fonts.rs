@@ -161,7 +161,7 @@ impl FontBook {
         let mut bundled = Vec::new();
         for (file, family, bold) in BUNDLED {
             let path = sources.bundled_dir.join(file);
-            let data = Arc::new(std::fs::read(&path).map_err(|e| Error::Font {
+            let data = Arc::new(read_font(&path).map_err(|e| Error::Font {
                 path: path.clone(),
                 message: format!(
                     "folio's bundled font is missing ({e}); set FOLIO_FONT_DIR to the folder \
@@ -241,12 +241,21 @@ impl FontBook {
         }
         let mut db = fontdb::Database::new();
         db.load_system_fonts();
-        // fontdb's order follows directory listing; sort by path for a stable choice.
-        let mut candidates: Vec<(PathBuf, u32, fontdb::ID)> = db
+        // fontdb's order follows directory listing; sort by path for a stable choice. Upright
+        // faces nearest to regular weight come first: a fallback serves body text far more
+        // often than bold headings, and a bold face in a regular line is a visible blotch.
+        // (distance from regular weight, slanted, narrowed or widened)
+        type Look = (u16, bool, bool);
+        let mut candidates: Vec<(Look, PathBuf, u32, fontdb::ID)> = db
             .faces()
             .filter_map(|f| match &f.source {
                 fontdb::Source::File(p) | fontdb::Source::SharedFile(p, _) => {
-                    Some((p.clone(), f.index, f.id))
+                    let look = (
+                        f.weight.0.abs_diff(fontdb::Weight::NORMAL.0),
+                        f.style != fontdb::Style::Normal,
+                        f.stretch != fontdb::Stretch::Normal,
+                    );
+                    Some((look, p.clone(), f.index, f.id))
                 }
                 fontdb::Source::Binary(_) => None,
             })
@@ -257,7 +266,7 @@ impl FontBook {
             if self.faces.iter().any(|f| f.has_char(c)) {
                 continue;
             }
-            let found = candidates.iter().find(|(_, _, id)| {
+            let found = candidates.iter().find(|(_, _, _, id)| {
                 db.with_face_data(*id, |data, i| {
                     ttf_parser::Face::parse(data, i)
                         .ok()
@@ -266,8 +275,8 @@ impl FontBook {
                 })
                 .unwrap_or(false)
             });
-            let loaded = found.and_then(|(path, index, _)| {
-                let data = std::fs::read(path).ok()?;
+            let loaded = found.and_then(|(_, path, index, _)| {
+                let data = read_font(path).ok()?;
                 Face::load(path, Arc::new(data), *index).ok()
             });
             match loaded {
@@ -286,10 +295,24 @@ impl FontBook {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|source| Error::Read {
+    read_font(path).map_err(|p| Error::Font {
         path: path.to_owned(),
-        source,
+        message: format!("cannot be read: {p}; {}", p.help()),
     })
+}
+
+/// A font file's bytes, refusing pipes, devices, oversized files and files that do not
+/// start like a font (checked before the rest is read).
+fn read_font(path: &Path) -> Result<Vec<u8>, crate::readfile::Problem> {
+    let header = |h: &[u8]| {
+        const MAGIC: [&[u8]; 5] = [b"\0\x01\0\0", b"OTTO", b"true", b"ttcf", b"typ1"];
+        if MAGIC.iter().any(|m| h.starts_with(m)) {
+            Ok(())
+        } else {
+            Err("it does not start like a TrueType or OpenType font".to_owned())
+        }
+    };
+    crate::readfile::read(path, crate::readfile::Kind::Font, Some(&header))
 }
 
 /// Font files in a folder (not recursive), sorted so the fallback order is stable.

@@ -156,9 +156,8 @@ fn visit_figures<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a ImageRef, &'a S
 }
 
 fn read_file(image: &ImageRef) -> Result<Arc<[u8]>, Diagnostic> {
-    let bytes = std::fs::read(&image.path).map_err(|e| {
-        Diagnostic::error(format!("cannot read image `{}`: {e}", image.key))
-            .with_help("check that the file exists and is readable")
+    let bytes = read_picture(&image.path).map_err(|e| {
+        Diagnostic::error(format!("cannot read image `{}`: {e}", image.key)).with_help(e.help())
     })?;
     Ok(bytes.into())
 }
@@ -181,6 +180,7 @@ pub fn probe(key: &str, bytes: Arc<[u8]>) -> Result<ImageAsset, Diagnostic> {
         }
         Err(_) => return Err(corrupt("unknown file format".into())),
     };
+    check_decoded_size(key, &bytes, format)?;
     let reader = image::ImageReader::with_format(Cursor::new(&bytes[..]), to_image_format(format));
     let orientation = if format == ImageFormat::Jpeg {
         jpeg_orientation(&bytes).unwrap_or(1)
@@ -226,6 +226,45 @@ pub fn probe(key: &str, bytes: Arc<[u8]>) -> Result<ImageAsset, Diagnostic> {
         picture,
         first_use: None,
     })
+}
+
+/// A picture's bytes, with its format checked from the first bytes before the rest is read:
+/// a 1.5 GB file named `.jpg` that is no picture costs 64 bytes, not 1.5 GB.
+fn read_picture(path: &std::path::Path) -> Result<Vec<u8>, crate::readfile::Problem> {
+    let header = |h: &[u8]| match image::guess_format(h) {
+        Ok(_) => Ok(()),
+        Err(_) => Err("it is not a picture (unknown file format)".to_owned()),
+    };
+    crate::readfile::read(path, crate::readfile::Kind::Picture, Some(&header))
+}
+
+/// Refuses, before decoding, a picture whose pixels would not fit the decoder's memory limit,
+/// saying its size in pixels and the limit (the decoder alone says "Memory limit exceeded").
+fn check_decoded_size(key: &str, bytes: &[u8], format: ImageFormat) -> Result<(), Diagnostic> {
+    use image::ImageDecoder;
+    if format == ImageFormat::Jpeg {
+        return Ok(()); // embedded as it is, never decoded
+    }
+    let reader = image::ImageReader::with_format(Cursor::new(bytes), to_image_format(format));
+    let Ok(decoder) = reader.into_decoder() else {
+        return Ok(()); // the decode that follows reports what is wrong
+    };
+    let (w, h) = decoder.dimensions();
+    let needed = decoder.total_bytes();
+    let limit = image::Limits::default().max_alloc.unwrap_or(u64::MAX);
+    if needed <= limit {
+        return Ok(());
+    }
+    Err(Diagnostic::error(format!(
+        "image `{key}` is {w} × {h} pixels, which needs {} of memory to decode; folio \
+         decodes pictures up to {}",
+        crate::readfile::human_size(needed),
+        crate::readfile::human_size(limit)
+    ))
+    .with_help(
+        "scale it down (a full-page picture needs no more than about 3000 pixels on the \
+         long side), or save it as JPEG, which is embedded without decoding",
+    ))
 }
 
 fn to_image_format(f: ImageFormat) -> image::ImageFormat {

@@ -32,12 +32,13 @@ pub(crate) fn read_article(
     roots: &Roots,
 ) -> (Option<Article>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let bytes = match std::fs::read(&file.path) {
+    let bytes = match crate::readfile::read(&file.path, crate::readfile::Kind::Article, None) {
         Ok(b) => b,
         Err(e) => {
             diags.push(
                 Diagnostic::error(format!("cannot read the file: {e}"))
-                    .in_file(file.source.clone()),
+                    .in_file(file.source.clone())
+                    .with_help(e.help()),
             );
             return (None, diags);
         }

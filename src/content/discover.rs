@@ -55,7 +55,24 @@ pub(crate) fn article_files(
         let is_md = Path::new(&name)
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("md"));
-        if name.starts_with('.') || !is_md || !entry.path().is_file() {
+        if name.starts_with('.') || !is_md {
+            continue;
+        }
+        if !entry.path().is_file() {
+            // A `.md` name that is a folder, a pipe or a broken link: say so rather than
+            // leave an article out silently.
+            let what = std::fs::metadata(entry.path()).map_or("a broken link", |m| {
+                if m.is_dir() {
+                    "a folder"
+                } else {
+                    "not an ordinary file"
+                }
+            });
+            diags.push(
+                Diagnostic::warning(format!("skipping `{name}`: it is {what}"))
+                    .in_file(format!("{ARTICLES_DIR}/{name}"))
+                    .with_help("articles must be ordinary Markdown files"),
+            );
             continue;
         }
         names.push(name);

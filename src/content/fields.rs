@@ -6,6 +6,15 @@ pub(crate) fn is_valid_date(s: &str) -> bool {
     crate::timestamp::parse_date(s).is_some()
 }
 
+/// A type name with its indefinite article: "an integer", "a string".
+pub(crate) fn a_or_an(noun: &str) -> String {
+    let vowel = noun
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouAEIOU".contains(c));
+    format!("{} {noun}", if vowel { "an" } else { "a" })
+}
+
 /// The help text for a bad date.
 pub(crate) const DATE_HELP: &str = "write the date as YYYY-MM-DD, e.g. 2023-09-01";
 

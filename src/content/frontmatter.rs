@@ -422,9 +422,9 @@ impl Checker<'_> {
         self.error(
             e.line,
             format!(
-                "`{}` must be {expected}, not a {}",
+                "`{}` must be {expected}, not {}",
                 e.key,
-                type_name(&e.value)
+                super::fields::a_or_an(type_name(&e.value))
             ),
             help,
         );

@@ -172,13 +172,31 @@ fn one_line(
     lang: &str,
     book: &FontBook,
 ) -> Vec<Item> {
+    // A running head never wraps: it is shortened with an ellipsis instead. The longest
+    // prefix that fits is found by binary search over character boundaries, so a very long
+    // title costs a few measurements per page, not one per character (issue #11).
+    let shortened = |keep: usize| -> StyledText {
+        let end = text.char_indices().nth(keep).map_or(text.len(), |(i, _)| i);
+        StyledText::plain(&format!("{}…", text[..end].trim_end()), style)
+    };
+    let fits = |s: &StyledText| paragraph::measure(s, lang, book).0 <= width;
     let mut styled = StyledText::plain(text, style);
-    // A running head never wraps: it is shortened with an ellipsis instead.
-    let mut keep = text.chars().count();
-    while keep > 1 && paragraph::measure(&styled, lang, book).0 > width {
-        keep -= 1;
-        let short: String = text.chars().take(keep).collect();
-        styled = StyledText::plain(&format!("{}…", short.trim_end()), style);
+    let count = text.chars().count();
+    // No visible character is narrower than a quarter em, so at most this many can fit;
+    // longer texts are not measured whole (zero-width marks only make the cut earlier).
+    let most = ((width / (style.size * 0.25)).ceil() as usize).saturating_add(8);
+    if count > 1 && (count > most || !fits(&styled)) {
+        // Invariant: `lo` characters fit (or lo == 1, the floor); `hi` characters do not.
+        let (mut lo, mut hi) = (1, count.min(most + 1));
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if fits(&shortened(mid)) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        styled = shortened(lo);
     }
     let set = set_paragraph(
         &styled,

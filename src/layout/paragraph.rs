@@ -474,6 +474,9 @@ fn finish_run(mut run: TextRun, text: &str) -> TextRun {
     for g in &mut run.glyphs {
         g.range = g.range.start - from..g.range.end - from;
     }
+    // Runs live until the PDF is written, one per font change per line of the whole
+    // bulletin: the slack of the growing vector was a third of layout's memory (issue #11).
+    run.glyphs.shrink_to_fit();
     run
 }
 

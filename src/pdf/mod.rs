@@ -216,13 +216,28 @@ fn fill(color: Rgb) -> Fill {
     }
 }
 
+/// The glyph to draw for glyph `id`. A character no font has was shaped to `.notdef` (glyph
+/// 0), which PDF viewers give no text (krilla writes no ToUnicode entry for glyph 0, so the
+/// character vanished from copy and search) and PDF/A forbids. It is drawn as the face's
+/// white square □ instead (or `?`), carrying the character's own text: krilla maps the
+/// glyph to that text, and to `/ActualText` wherever the same glyph stands for other text.
+fn visible_glyph(face: &crate::assets::fonts::Face, id: u16) -> u32 {
+    if id != 0 {
+        return u32::from(id);
+    }
+    let f = face.shaper();
+    f.glyph_index('\u{25A1}')
+        .or_else(|| f.glyph_index('?'))
+        .map_or(0, |g| u32::from(g.0))
+}
+
 fn draw_text(surface: &mut krilla::surface::Surface<'_>, run: &TextRun, book: &FontBook) {
     let face = book.face(run.face);
     let glyphs: Vec<KrillaGlyph> = run
         .glyphs
         .iter()
         .map(|g| KrillaGlyph {
-            glyph_id: GlyphId::new(g.id as u32),
+            glyph_id: GlyphId::new(visible_glyph(face, g.id)),
             text_range: g.range.clone(),
             // krilla wants em units.
             x_advance: g.advance / run.size,
