@@ -316,6 +316,8 @@ fn every_picture_path_prints_its_colours_upright() {
     let root = content("speed-pictures", &pictures);
     let (out, _) = build(&root, &[]);
     let pdf = out.join("bulletin.pdf");
+    let check = tool("qpdf", &["--check", pdf.to_str().unwrap()]);
+    assert!(check.status.success(), "qpdf --check: {}", stdout(&check));
     let pages = page_count(&pdf);
     for (file, _) in &pictures {
         let marker = format!("marker{}", file.replace('.', "-"));

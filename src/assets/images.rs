@@ -115,7 +115,7 @@ pub fn load_images(doc: &Document) -> (ImageSet, Vec<Diagnostic>) {
     }
     let prepared: BTreeMap<Digest, Result<ImageAsset, Diagnostic>> = distinct
         .into_par_iter()
-        .map(|(d, (key, bytes))| (d, probe(key, bytes)))
+        .map(|(d, (key, bytes))| (d, probe_known(key, bytes, d)))
         .collect();
     let mut set = ImageSet::new();
     let mut diags = Vec::new();
@@ -164,6 +164,13 @@ fn read_file(image: &ImageRef) -> Result<Arc<[u8]>, Diagnostic> {
 
 /// Identifies and checks an image held in memory.
 pub fn probe(key: &str, bytes: Arc<[u8]>) -> Result<ImageAsset, Diagnostic> {
+    let digest = picture::digest(&bytes);
+    probe_known(key, bytes, digest)
+}
+
+/// [`probe`] for bytes whose digest is already known (hashing 100 MB of photos twice
+/// costs more than a tenth of a second).
+fn probe_known(key: &str, bytes: Arc<[u8]>, digest: Digest) -> Result<ImageAsset, Diagnostic> {
     let corrupt = |why: String| {
         Diagnostic::error(format!("image `{key}` is not a readable picture: {why}"))
             .with_help("re-export it as JPEG or PNG, or remove the reference")
@@ -187,7 +194,6 @@ pub fn probe(key: &str, bytes: Arc<[u8]>) -> Result<ImageAsset, Diagnostic> {
     } else {
         1
     };
-    let digest = picture::digest(&bytes);
     let (width, height, picture) = if format == ImageFormat::Jpeg {
         check_jpeg_stream(&bytes).map_err(|w| corrupt(w.into()))?;
         let (w, h) = reader

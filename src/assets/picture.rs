@@ -168,7 +168,7 @@ fn encode_jpeg(rgb: &[u8], width: u32, height: u32, quality: u8) -> Result<Vec<u
     let mut out = Vec::with_capacity(rgb.len() / 8);
     let mut enc = jpeg_encoder::Encoder::new(&mut out, quality);
     enc.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
-    enc.set_optimized_huffman_tables(true);
+    // Optimised Huffman tables would save about 5 % of the size for a third more time.
     enc.encode(rgb, w, h, jpeg_encoder::ColorType::Rgb)
         .map_err(|e| e.to_string())?;
     Ok(out)
