@@ -6,6 +6,7 @@
 //! Markdown and never see each other. [`build`] and [`check`] run it; the CLI in `main.rs`
 //! only parses arguments and prints what these return.
 
+pub mod archive;
 pub mod assets;
 pub mod config;
 pub mod content;
@@ -15,7 +16,7 @@ pub mod layout;
 pub mod model;
 pub mod output;
 pub mod pdf;
-pub mod readfile;
+pub(crate) mod readfile;
 pub mod text;
 pub mod theme;
 pub mod timestamp;
@@ -62,6 +63,8 @@ pub struct Options {
     pub source_date_epoch: Option<i64>,
     /// `--max-dpi`: overrides `max_dpi` in `bulletin.toml`.
     pub max_dpi: Option<u32>,
+    /// The PDF/A level the PDF claims (checked by krilla while writing); off by default.
+    pub pdfa: pdf::PdfA,
 }
 
 impl Options {
@@ -76,6 +79,7 @@ impl Options {
             strict: false,
             source_date_epoch: None,
             max_dpi: None,
+            pdfa: pdf::PdfA::Off,
         }
     }
 }
@@ -199,7 +203,7 @@ pub fn build(opts: &Options) -> Result<Report, Error> {
         || {
             p.laid
                 .as_ref()
-                .map(|laid| write_pdf(&p, laid, stamp))
+                .map(|laid| write_pdf(&p, laid, stamp, opts.pdfa))
                 .transpose()
         },
         || opts.formats.epub.then(|| write_epub(&p, stamp)).transpose(),
@@ -220,25 +224,49 @@ pub fn build(opts: &Options) -> Result<Report, Error> {
     })
 }
 
-fn write_pdf(p: &Prepared, laid: &layout::Laid, stamp: Option<i64>) -> Result<Vec<u8>, Error> {
-    let m = &p.document.meta;
+fn write_pdf(
+    p: &Prepared,
+    laid: &layout::Laid,
+    stamp: Option<i64>,
+    pdfa: pdf::PdfA,
+) -> Result<Vec<u8>, Error> {
+    let info = pdf::PdfInfo {
+        pdfa,
+        max_dpi: p.max_dpi.map(|d| d as f32),
+        ..pdf_info(&p.document.meta, stamp)
+    };
+    pdf::write_pdf(&laid.pages, &p.book, &p.images, &info)
+}
+
+/// The document information both `build` and `archive` write, from the document's metadata.
+fn pdf_info(m: &model::Meta, stamp: Option<i64>) -> pdf::PdfInfo {
     let mut authors = m.authors.clone();
     if authors.is_empty() {
         authors.extend(m.editor.iter().cloned());
     }
-    let info = pdf::PdfInfo {
+    pdf::PdfInfo {
         title: m.title.clone(),
         subject: m.subtitle.clone(),
         authors,
         lang: m.lang.as_str().to_owned(),
         keywords: Vec::new(),
         created_unix: stamp,
-        max_dpi: p.max_dpi.map(|d| d as f32),
-    };
-    pdf::write_pdf(&laid.pages, &p.book, &p.images, &info)
+        max_dpi: None,
+        pdfa: pdf::PdfA::Off,
+    }
 }
 
 fn write_epub(p: &Prepared, stamp: Option<i64>) -> Result<Vec<u8>, Error> {
+    epub_bytes(&p.document, &p.images, &p.book, stamp)
+}
+
+/// The EPUB of a document, with the primary face of each family embedded.
+fn epub_bytes(
+    document: &Document,
+    images: &assets::images::ImageSet,
+    book: &FontBook,
+    stamp: Option<i64>,
+) -> Result<Vec<u8>, Error> {
     use assets::fonts::{Family, FontStyle};
     let families = [
         (Family::Serif, "Folio Serif"),
@@ -251,15 +279,12 @@ fn write_epub(p: &Prepared, stamp: Option<i64>) -> Result<Vec<u8>, Error> {
             [false, true].map(|bold| epub::EpubFont {
                 family: name,
                 bold,
-                data: p
-                    .book
-                    .face(p.book.primary(FontStyle { family, bold }))
-                    .data(),
+                data: book.face(book.primary(FontStyle { family, bold })).data(),
             })
         })
         .collect();
     let opts = epub::EpubOptions {
         modified_unix: stamp.unwrap_or(0),
     };
-    epub::write_epub(&p.document, &p.images, &fonts, &opts)
+    epub::write_epub(document, images, &fonts, &opts)
 }

@@ -33,12 +33,45 @@ enum Command {
         /// Comma-separated output formats.
         #[arg(long, value_delimiter = ',', default_value = "pdf,epub")]
         format: Vec<Format>,
+        /// Write a PDF/A file (2b, 2u, 3u) or a plain PDF (off); folio refuses a false claim.
+        #[arg(long, default_value = "off", value_parser = parse_pdfa)]
+        pdfa: folio::pdf::PdfA,
     },
+    /// Every article its own PDF (PDF/A-2u) and EPUB, with a manifest; incremental.
+    Archive(ArchiveArgs),
     /// Read, check and lay out everything, but write nothing.
     Check {
         #[command(flatten)]
         common: Common,
     },
+}
+
+#[derive(Args)]
+struct ArchiveArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Output folder: OUT/<path inside articles/>.pdf and .epub, OUT/manifest.jsonl and .csv.
+    #[arg(short, long, default_value = "archive")]
+    out: PathBuf,
+    /// Comma-separated output formats.
+    #[arg(long, value_delimiter = ',', default_value = "pdf,epub")]
+    format: Vec<Format>,
+    /// PDF/A level of the PDFs: 2b, 2u, 3u, or off.
+    #[arg(long, default_value = "2u", value_parser = parse_pdfa)]
+    pdfa: folio::pdf::PdfA,
+    /// Take only shard K of N (e.g. 2/3), a stable split by the article's path.
+    #[arg(long, value_parser = folio::archive::Shard::parse)]
+    shard: Option<folio::archive::Shard>,
+    /// Stop at the first article that fails.
+    #[arg(long)]
+    fail_fast: bool,
+    /// Print a machine-readable summary on stdout when done.
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_pdfa(s: &str) -> Result<folio::pdf::PdfA, String> {
+    folio::pdf::PdfA::parse(s).ok_or_else(|| format!("--pdfa takes 2b, 2u, 3u or off; not `{s}`"))
 }
 
 #[derive(Args)]
@@ -85,6 +118,7 @@ fn main() -> ExitCode {
     let (common, run): (&Common, Stage) = match &command {
         Command::Build { common, .. } => (common, folio::build),
         Command::Check { common } => (common, folio::check),
+        Command::Archive(args) => return archive_cli::run(args),
     };
     let mut opts = Options::new(&common.dir, PathBuf::from("out"));
     opts.font_dirs = common.font_dirs.clone();
@@ -98,7 +132,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Command::Build { out, format, .. } = &command {
+    if let Command::Build {
+        out, format, pdfa, ..
+    } = &command
+    {
+        opts.pdfa = *pdfa;
         opts.out_dir = out.clone();
         opts.formats = Formats {
             pdf: format.contains(&Format::Pdf),
@@ -163,6 +201,7 @@ fn capped_jobs(jobs: usize, quiet: bool) -> usize {
 /// The writable range of `SOURCE_DATE_EPOCH`: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z,
 /// the years PDF and EPUB dates can hold.
 const EPOCH_RANGE: std::ops::RangeInclusive<i64> = -62_135_596_800..=253_402_300_799;
+mod archive_cli;
 
 fn source_date_epoch() -> Result<Option<i64>, String> {
     match std::env::var("SOURCE_DATE_EPOCH") {

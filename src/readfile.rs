@@ -63,7 +63,6 @@ pub enum Problem {
     /// A folder, a named pipe, a device…: reading it would fail, block or never end.
     NotAFile {
         what: &'static str,
-        kind: Kind,
     },
     /// Bigger than the cap for its kind (`size` is a lower bound when the file grew while
     /// being read).
@@ -81,7 +80,7 @@ pub enum Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Problem::NotAFile { what, .. } => write!(f, "it is {what}, not a regular file"),
+            Problem::NotAFile { what } => write!(f, "it is {what}, not a regular file"),
             Problem::TooLarge { size, kind } => write!(
                 f,
                 "it is {}, more than the {} folio reads for {}",
@@ -109,13 +108,6 @@ impl Problem {
             },
         }
     }
-
-    pub fn into_io(self) -> std::io::Error {
-        match self {
-            Problem::Io(e) => e,
-            other => std::io::Error::other(other.to_string()),
-        }
-    }
 }
 
 /// Looks at a file's first bytes; `Err` says why it is not the expected kind of file.
@@ -127,7 +119,7 @@ pub type HeaderCheck<'a> = dyn Fn(&[u8]) -> Result<(), String> + 'a;
 pub fn read(path: &Path, kind: Kind, header: Option<&HeaderCheck<'_>>) -> Result<Vec<u8>, Problem> {
     // `metadata` follows links: what matters is what a read would reach.
     let meta = std::fs::metadata(path).map_err(Problem::Io)?;
-    check_type(&meta, kind)?;
+    check_type(&meta)?;
     if meta.len() > kind.limit() {
         return Err(Problem::TooLarge {
             size: meta.len(),
@@ -137,7 +129,7 @@ pub fn read(path: &Path, kind: Kind, header: Option<&HeaderCheck<'_>>) -> Result
     let file = open_nonblocking(path).map_err(Problem::Io)?;
     // The file may have been swapped between the look and the open.
     let meta = file.metadata().map_err(Problem::Io)?;
-    check_type(&meta, kind)?;
+    check_type(&meta)?;
     let mut reader = file.take(kind.limit() + 1);
     let mut bytes = Vec::with_capacity(meta.len().min(kind.limit()) as usize);
     if let Some(check) = header {
@@ -164,7 +156,7 @@ pub fn read(path: &Path, kind: Kind, header: Option<&HeaderCheck<'_>>) -> Result
     Ok(bytes)
 }
 
-fn check_type(meta: &std::fs::Metadata, kind: Kind) -> Result<(), Problem> {
+fn check_type(meta: &std::fs::Metadata) -> Result<(), Problem> {
     if meta.is_file() {
         return Ok(());
     }
@@ -173,7 +165,7 @@ fn check_type(meta: &std::fs::Metadata, kind: Kind) -> Result<(), Problem> {
     } else {
         file_type_name(meta)
     };
-    Err(Problem::NotAFile { what, kind })
+    Err(Problem::NotAFile { what })
 }
 
 #[cfg(unix)]

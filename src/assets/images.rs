@@ -140,7 +140,10 @@ pub fn load_images(doc: &Document) -> (ImageSet, Vec<Diagnostic>) {
     (set, diags)
 }
 
-fn visit_figures<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a ImageRef, &'a SourcePos)) {
+pub(crate) fn visit_figures<'a>(
+    blocks: &'a [Block],
+    f: &mut impl FnMut(&'a ImageRef, &'a SourcePos),
+) {
     for block in blocks {
         match block {
             Block::Figure { image, pos, .. } => f(image, pos),

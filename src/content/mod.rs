@@ -25,6 +25,7 @@ pub(crate) mod source;
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -91,3 +92,29 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
 
 #[cfg(test)]
 mod tests;
+
+/// Reads one article file on its own, for `folio archive` (one document per article).
+/// `source` is its path relative to the content folder, with `/`; the id comes from the file
+/// name as in a bulletin.
+pub(crate) fn read_single(
+    roots: &paths::Roots,
+    path: &Path,
+    source: &str,
+    default_lang: &crate::model::Lang,
+) -> (Option<crate::model::Article>, Vec<Diagnostic>) {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let file = article::ArticleFile {
+        path: path.to_path_buf(),
+        source: Arc::from(source),
+        stem,
+    };
+    let (article, diags) = article::read_article(&file, default_lang, roots);
+    let article = article.map(|mut a| {
+        a.id = ids::article_base_id(&file.stem);
+        a
+    });
+    (article, diags)
+}

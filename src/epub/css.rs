@@ -50,6 +50,19 @@ const RULES: &str = r#"body {
 
 :lang(zh) {
   text-autospace: ideograph-alpha ideograph-numeric;
+  text-spacing-trim: space-first;
+}
+
+/* English prose hyphenates as the PDF does (the reader's dictionary, by `lang`); code,
+   links and headings do not. */
+:lang(en) p, :lang(en) li, :lang(en) dd {
+  hyphens: auto;
+  -webkit-hyphens: auto;
+}
+
+code, pre, a {
+  hyphens: manual;
+  -webkit-hyphens: manual;
 }
 
 h1, h2, h3, h4, h5, h6 {
@@ -105,6 +118,9 @@ em.dots {
 
 code, pre {
   font-family: $MONO;
+  /* The characters a reader would type: no `===` or `!=` ligatures. */
+  font-variant-ligatures: none;
+  font-feature-settings: "liga" 0, "calt" 0, "dlig" 0;
 }
 
 code {

@@ -39,6 +39,57 @@ pub struct PdfInfo {
     pub created_unix: Option<i64>,
     /// Pictures printed finer than this many dots per inch are downsampled to it.
     pub max_dpi: Option<f32>,
+    /// The PDF/A conformance to claim (and have krilla check); `Off` claims nothing.
+    pub pdfa: PdfA,
+}
+
+/// A PDF/A conformance level. krilla's validator checks every requirement it can while
+/// writing, so folio fails with the list of violations rather than write a false claim.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PdfA {
+    #[default]
+    Off,
+    A2b,
+    A2u,
+    A3u,
+}
+
+impl PdfA {
+    /// The name used on the command line and in messages (`2u`, `off`).
+    pub fn parse(s: &str) -> Option<PdfA> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "off" | "none" => PdfA::Off,
+            "2b" => PdfA::A2b,
+            "2u" => PdfA::A2u,
+            "3u" => PdfA::A3u,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            PdfA::Off => "off",
+            PdfA::A2b => "PDF/A-2b",
+            PdfA::A2u => "PDF/A-2u",
+            PdfA::A3u => "PDF/A-3u",
+        }
+    }
+
+    fn configuration(self) -> krilla::configure::Configuration {
+        use krilla::configure::{Archival, ConfigurationBuilder};
+        let archival = match self {
+            PdfA::Off => return Default::default(),
+            PdfA::A2b => Archival::A2_B,
+            PdfA::A2u => Archival::A2_U,
+            PdfA::A3u => Archival::A3_U,
+        };
+        ConfigurationBuilder::new()
+            .with_archival_validator(archival)
+            .finish()
+            // Each PDF/A level alone always has a valid version range.
+            .unwrap_or_default()
+    }
 }
 
 /// The horizontal shear of synthetic oblique text (about 12°).
@@ -53,10 +104,11 @@ pub fn write_pdf(
     let settings = krilla::SerializeSettings {
         // Tagging needs a structure tree that this writer does not build yet.
         enable_tagging: false,
+        configuration: info.pdfa.configuration(),
         ..Default::default()
     };
     let mut document = Document::new_with(settings);
-    let embedded = pictures::embed(pages, images, info.max_dpi)?;
+    let embedded = pictures::embed(pages, images, info.max_dpi, info.pdfa == PdfA::Off)?;
     let size = Size::from_wh(pages.width, pages.height)
         .ok_or_else(|| Error::Pdf("page size is zero".into()))?;
     for page in &pages.pages {
@@ -175,7 +227,18 @@ pub fn write_pdf(
     }
     document.set_outline(outline(&pages.outline));
     document.set_metadata(metadata(info));
-    document.finish().map_err(|e| Error::Pdf(format!("{e:?}")))
+    document.finish().map_err(|e| match e {
+        krilla::error::KrillaError::Validation(errors) => {
+            let list: Vec<String> = errors.iter().map(|(e, _)| format!("{e:?}")).collect();
+            Error::Pdf(format!(
+                "the PDF would not conform to {}, so it was not written: {}; \
+                 use --pdfa off to write it without the claim",
+                info.pdfa.name(),
+                list.join("; ")
+            ))
+        }
+        e => Error::Pdf(format!("{e:?}")),
+    })
 }
 
 /// How to paint a stored picture so that it shows upright in a `w` × `h` box: the

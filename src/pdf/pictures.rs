@@ -150,6 +150,7 @@ pub(crate) fn embed<'a>(
     pages: &'a Pages,
     images: &ImageSet,
     max_dpi: Option<f32>,
+    smooth: bool,
 ) -> Result<HashMap<&'a str, Image>, Error> {
     let printed = printed_sizes(pages, images);
     // One job per distinct (content, pixel size).
@@ -168,7 +169,7 @@ pub(crate) fn embed<'a>(
     }
     let made: Vec<(Job, Result<Image, Error>)> = jobs
         .into_par_iter()
-        .map(|(job, asset)| (job, make(asset, job.1)))
+        .map(|(job, asset)| (job, make(asset, job.1, smooth)))
         .collect();
     let mut by_job = HashMap::new();
     for (job, image) in made {
@@ -180,7 +181,8 @@ pub(crate) fn embed<'a>(
         .collect())
 }
 
-fn make(asset: &ImageAsset, target: Option<(u32, u32)>) -> Result<Image, Error> {
+/// `smooth` asks viewers to interpolate when scaling up (PDF/A forbids it).
+fn make(asset: &ImageAsset, target: Option<(u32, u32)>, smooth: bool) -> Result<Image, Error> {
     let err = |e: String| Error::Pdf(format!("image `{}`: {e}", asset.key));
     let picture = match target {
         Some((w, h)) => asset
@@ -192,18 +194,18 @@ fn make(asset: &ImageAsset, target: Option<(u32, u32)>) -> Result<Image, Error> 
     match picture {
         Picture::Jpeg(bytes) => {
             let shared: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
-            Image::from_jpeg(shared.into(), true)
+            Image::from_jpeg(shared.into(), smooth)
         }
         Picture::Encoded(format, bytes) => {
             let shared: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
             match format {
-                ImageFormat::Png => Image::from_png(shared.into(), true),
-                ImageFormat::Gif => Image::from_gif(shared.into(), true),
-                ImageFormat::Webp => Image::from_webp(shared.into(), true),
-                ImageFormat::Jpeg => Image::from_jpeg(shared.into(), true),
+                ImageFormat::Png => Image::from_png(shared.into(), smooth),
+                ImageFormat::Gif => Image::from_gif(shared.into(), smooth),
+                ImageFormat::Webp => Image::from_webp(shared.into(), smooth),
+                ImageFormat::Jpeg => Image::from_jpeg(shared.into(), smooth),
             }
         }
-        Picture::Pixels(p) => Image::from_custom(PixelImage(p), true),
+        Picture::Pixels(p) => Image::from_custom(PixelImage(p), smooth),
     }
     .map_err(err)
 }

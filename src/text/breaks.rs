@@ -25,7 +25,11 @@ pub fn opportunities(text: &str) -> Vec<(usize, Break)> {
             if kind == Break::Mandatory {
                 return Some((at, kind));
             }
-            let before = text[..at].chars().next_back();
+            // Spaces hang at the line end: an opening mark before them would still end it.
+            let before = text[..at]
+                .trim_end_matches([' ', '\u{3000}'])
+                .chars()
+                .next_back();
             let after = text[at..].chars().next();
             let forbidden = match (before, after) {
                 (_, Some(a)) if no_line_start(a) => true,

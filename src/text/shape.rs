@@ -8,7 +8,7 @@
 use std::ops::Range;
 use std::str::FromStr;
 
-use crate::assets::fonts::{FaceId, FontBook, FontStyle};
+use crate::assets::fonts::{FaceId, Family, FontBook, FontStyle};
 
 use super::script::{is_cjk, is_combining, is_invisible, is_latin_alnum};
 
@@ -60,6 +60,7 @@ pub fn shape(text: &str, ranges: &[StyledRange], book: &FontBook, lang: &str) ->
                 range,
                 face,
                 size: styled.size,
+                code: styled.style.family == Family::Mono,
             };
             shape_run(&run, book, language.as_ref(), &mut out.glyphs);
         }
@@ -141,6 +142,8 @@ struct Run<'a> {
     range: Range<usize>,
     face: FaceId,
     size: f32,
+    /// Code: set without ligatures, as the characters a reader would type.
+    code: bool,
 }
 
 fn shape_run(
@@ -155,7 +158,15 @@ fn shape_run(
         run.face,
         run.size,
     );
-    let features = latin_quote_features(run.text, run.range.clone());
+    let mut features = latin_quote_features(run.text, run.range.clone());
+    if run.code {
+        // `===` stays three glyphs and `!=` two: readers of printed code expect the
+        // characters they would type, not the font's ligatures.
+        for tag in [b"liga", b"calt", b"dlig"] {
+            let tag = rustybuzz::ttf_parser::Tag::from_bytes(tag);
+            features.push(rustybuzz::Feature::new(tag, 0, ..));
+        }
+    }
     let face = book.face(face_id);
     let mut buffer = rustybuzz::UnicodeBuffer::new();
     buffer.push_str(text);
@@ -196,7 +207,7 @@ fn shape_run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::assets::fonts::{Family, FontSources, default_bundled_dir};
+    use crate::assets::fonts::{FontSources, default_bundled_dir};
 
     fn widths(text: &str) -> Vec<f32> {
         let book = FontBook::load(&FontSources {
@@ -237,5 +248,36 @@ mod tests {
         );
         let apostrophe = widths("don’t");
         assert!(apostrophe[3] < 6.0, "{apostrophe:?}");
+    }
+
+    #[test]
+    fn code_is_shaped_without_ligatures() {
+        let book = FontBook::load(&FontSources {
+            bundled_dir: default_bundled_dir(),
+            ..Default::default()
+        })
+        .unwrap();
+        let mono = FontStyle {
+            family: Family::Mono,
+            bold: false,
+        };
+        let face = book.face(book.primary(mono));
+        for text in ["===", "!==", "->", "<=>"] {
+            let ranges = [StyledRange {
+                range: 0..text.len(),
+                style: mono,
+                size: 10.0,
+            }];
+            let ids: Vec<u16> = shape(text, &ranges, &book, "en")
+                .glyphs
+                .iter()
+                .map(|g| g.id)
+                .collect();
+            let typed: Vec<u16> = text
+                .chars()
+                .map(|c| face.shaper().glyph_index(c).unwrap().0)
+                .collect();
+            assert_eq!(ids, typed, "{text} is not drawn as the characters typed");
+        }
     }
 }

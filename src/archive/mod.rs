@@ -1,0 +1,512 @@
+//! `folio archive`: every article becomes a PDF (PDF/A-2u by default) and an EPUB of its own,
+//! with a manifest, in one process that shares the expensive work.
+//!
+//! Fonts are loaded once per run and shared read-only by every thread; a picture used by
+//! many articles is read, hashed and probed once. Articles stream through a rayon pool: a
+//! worker reads, lays out and writes one article and keeps only its manifest record, so
+//! memory does not grow with the number of articles. Each finished article is journalled
+//! (see [`state`]) so a rerun skips what is unchanged and a killed run resumes.
+
+mod discover;
+mod images;
+mod manifest;
+mod progress;
+mod single;
+mod state;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::assets::fonts::{FontBook, FontSources};
+use crate::assets::images::{ImageSet, visit_figures};
+use crate::config::{CONFIG_FILE, Config};
+use crate::content::paths::Roots;
+use crate::diagnostics::{Diagnostic, Diagnostics, Error};
+use crate::layout::Geometry;
+use crate::model::{ImageRef, SourcePos};
+use crate::theme::Theme;
+use crate::{Options, pdf};
+
+pub use discover::Shard;
+pub use manifest::{Hashed, Record, Written};
+
+use discover::Found;
+use state::{Entry, Journal};
+
+/// What `folio archive` is asked to do. `base` holds what it shares with `build` (content
+/// and output folders, formats, fonts, `--strict`, the timestamp, `--pdfa`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ArchiveOptions {
+    pub base: Options,
+    pub shard: Shard,
+    /// Stop starting new articles after the first failure.
+    pub fail_fast: bool,
+    /// No progress output.
+    pub quiet: bool,
+}
+
+impl ArchiveOptions {
+    /// Archive defaults: both formats, PDF/A-2u, the whole folder.
+    pub fn new(content_dir: impl Into<PathBuf>, out_dir: impl Into<PathBuf>) -> Self {
+        let mut base = Options::new(content_dir, out_dir);
+        base.pdfa = pdf::PdfA::A2u;
+        ArchiveOptions {
+            base,
+            shard: Shard::ALL,
+            fail_fast: false,
+            quiet: false,
+        }
+    }
+}
+
+/// What a run did; `--json` prints it.
+#[derive(Debug, Serialize)]
+#[non_exhaustive]
+pub struct ArchiveReport {
+    /// Articles in this shard.
+    pub articles: usize,
+    /// Written in this run.
+    pub built: usize,
+    /// Unchanged since an earlier run, so not rebuilt.
+    pub reused: usize,
+    pub failed: usize,
+    /// Not attempted because `--fail-fast` stopped the run.
+    pub skipped: usize,
+    pub manifest: PathBuf,
+    pub seconds: f64,
+    /// Findings about the run as a whole (per-article ones are in the manifest).
+    #[serde(skip)]
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Built,
+    Reused,
+    Failed,
+}
+
+/// Everything a worker shares: read once, then read-only (the picture cache locks inside).
+struct Run<'a> {
+    opts: &'a Options,
+    roots: Roots,
+    config: Config,
+    book: FontBook,
+    theme: Theme,
+    geometry: Geometry,
+    /// Inputs every article depends on: the configuration, the fonts, folio and its settings.
+    shared: Vec<Hashed>,
+    pictures: images::Pictures,
+    previous: HashMap<String, Entry>,
+    journal: Journal,
+    stop: AtomicBool,
+    fail_fast: bool,
+}
+
+/// Runs `folio archive`. Per-article failures are in the manifest and the report's
+/// `failed`; an `Err` means the run as a whole could not proceed (no articles, unreadable
+/// configuration or fonts, output folder not writable).
+pub fn archive(opts: &ArchiveOptions) -> Result<ArchiveReport, Error> {
+    let start = std::time::Instant::now();
+    let base = &opts.base;
+    let root = &base.content_dir;
+    let roots = Roots::new(root).map_err(|source| Error::Read {
+        path: root.clone(),
+        source,
+    })?;
+    let (config, mut warnings) = crate::config::load_config(root)?;
+    let found = discover::articles(&roots, &mut warnings)?;
+    if found.is_empty() {
+        return Err(Error::Input(vec![
+            Diagnostic::error("no articles: `articles/` holds no .md files")
+                .with_help("put the articles in articles/ (sub-folders are fine), e.g. articles/2019/03/first.md"),
+        ]));
+    }
+
+    let mut font_dirs = base.font_dirs.clone();
+    font_dirs.extend(config.font_dirs.iter().cloned());
+    let mut book = FontBook::load(&FontSources {
+        bundled_dir: base.bundled_fonts.clone(),
+        user_dirs: font_dirs,
+        system_fallback: base.system_fonts,
+    })?;
+    if base.system_fonts {
+        // System fonts are added for what every article (not only this shard's) needs, so
+        // each article's fallback faces, and so its bytes, do not depend on the sharding.
+        let chars = found
+            .par_iter()
+            .map(|f| {
+                let (a, _) =
+                    crate::content::read_single(&roots, &f.path, &f.source, &config.meta.lang);
+                a.map(|a| single::single_document(&config, a).used_chars())
+                    .unwrap_or_default()
+            })
+            .reduce(Default::default, |mut a, b| {
+                a.extend(b);
+                a
+            });
+        book.cover(&chars);
+    }
+    let shared = shared_inputs(root, &book, base);
+
+    let out_dir = base.out_dir.clone();
+    std::fs::create_dir_all(&out_dir).map_err(|source| Error::Write {
+        path: out_dir.clone(),
+        source,
+    })?;
+    state::remove_stale_temps(&out_dir);
+    let previous = state::read(&out_dir);
+    // Start the journal on a clean line even if the last run was killed mid-line.
+    let mut kept: Vec<&Entry> = previous.values().collect();
+    kept.sort_by(|a, b| a.record.source.cmp(&b.record.source));
+    state::rewrite(&out_dir, &kept)?;
+    let journal = Journal::open(&out_dir)?;
+
+    let p = &config.page;
+    let m = p.margins;
+    let geometry = Geometry::from_mm(p.width_mm, p.height_mm, [m.top, m.right, m.bottom, m.left]);
+    let run = Run {
+        opts: base,
+        roots,
+        config,
+        book,
+        theme: Theme::default(),
+        geometry,
+        shared,
+        pictures: images::Pictures::default(),
+        previous,
+        journal,
+        stop: AtomicBool::new(false),
+        fail_fast: opts.fail_fast,
+    };
+
+    let mine: Vec<&Found> = found
+        .iter()
+        .filter(|f| opts.shard.takes(&f.source))
+        .collect();
+    let progress = progress::Progress::new(mine.len(), opts.quiet);
+    let results: Vec<Option<(Entry, Outcome)>> = mine
+        .par_iter()
+        .map(|f| {
+            if run.stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            let (entry, outcome) = run.article(f);
+            if outcome != Outcome::Reused {
+                // A journal that cannot be written only costs a rebuild next time.
+                let _ = run.journal.append(&entry);
+            }
+            if outcome == Outcome::Failed && run.fail_fast {
+                run.stop.store(true, Ordering::Relaxed);
+            }
+            progress.finished(outcome != Outcome::Failed);
+            Some((entry, outcome))
+        })
+        .collect();
+    progress.end();
+
+    let count = |o: Outcome| results.iter().flatten().filter(|(_, x)| *x == o).count();
+    let (built, reused, failed) = (
+        count(Outcome::Built),
+        count(Outcome::Reused),
+        count(Outcome::Failed),
+    );
+    let done: Vec<&Entry> = results.iter().flatten().map(|(e, _)| e).collect();
+    let records: Vec<Record> = done.iter().map(|e| e.record.clone()).collect();
+    let manifest_path = out_dir.join("manifest.jsonl");
+    crate::output::write_all_atomically(&[
+        (manifest_path.clone(), manifest::jsonl(&records)),
+        (out_dir.join("manifest.csv"), manifest::csv(&records)),
+    ])?;
+    // Keep what was not attempted (fail-fast) so a later run can still reuse it.
+    let mut keep: BTreeMap<&str, &Entry> = BTreeMap::new();
+    for f in &mine {
+        if let Some(e) = run.previous.get(&f.source) {
+            keep.insert(&f.source, e);
+        }
+    }
+    for e in &done {
+        keep.insert(&e.record.source, e);
+    }
+    state::rewrite(&out_dir, &keep.into_values().collect::<Vec<_>>())?;
+
+    Ok(ArchiveReport {
+        articles: mine.len(),
+        built,
+        reused,
+        failed,
+        skipped: mine.len() - results.iter().flatten().count(),
+        manifest: manifest_path,
+        seconds: start.elapsed().as_secs_f64(),
+        warnings,
+    })
+}
+
+impl Run<'_> {
+    fn article(&self, f: &Found) -> (Entry, Outcome) {
+        let mut record = Record {
+            source: f.source.clone(),
+            status: "failed".into(),
+            title: None,
+            date: None,
+            author: None,
+            lang: None,
+            pages: None,
+            inputs: Vec::new(),
+            outputs: Vec::new(),
+            warnings: Vec::new(),
+            error: None,
+        };
+        match self.try_article(f, &mut record) {
+            Ok(Some(reused)) => (reused, Outcome::Reused),
+            Ok(None) => {
+                let stats = record
+                    .outputs
+                    .iter()
+                    .filter_map(|w| state::stat(&self.opts.out_dir, &w.path))
+                    .collect();
+                record.status = "ok".into();
+                (Entry { record, stats }, Outcome::Built)
+            }
+            Err(errors) => {
+                record.error = Some(errors.join("; "));
+                record.outputs.clear();
+                record.pages = None;
+                // An earlier run's files for this article would contradict the manifest.
+                for ext in ["pdf", "epub"] {
+                    let _ = std::fs::remove_file(self.output_path(f, ext));
+                }
+                let entry = Entry {
+                    record,
+                    stats: Vec::new(),
+                };
+                (entry, Outcome::Failed)
+            }
+        }
+    }
+
+    fn output_path(&self, f: &Found, ext: &str) -> PathBuf {
+        self.opts.out_dir.join(format!("{}.{ext}", f.stem()))
+    }
+
+    /// Fills `record`; returns the earlier entry if nothing changed, or the error messages.
+    fn try_article(&self, f: &Found, record: &mut Record) -> Result<Option<Entry>, Vec<String>> {
+        let markdown = std::fs::read(&f.path)
+            .map_err(|e| vec![format!("{}: cannot read the file: {e}", f.source)])?;
+        record.inputs.push(Hashed {
+            path: f.source.clone(),
+            sha256: sha256_hex(&markdown),
+        });
+        drop(markdown);
+        let (article, found) =
+            crate::content::read_single(&self.roots, &f.path, &f.source, &self.config.meta.lang);
+        let mut diags = Diagnostics::new();
+        diags.extend(found);
+        let Some(article) = article else {
+            return Err(errors(&diags));
+        };
+
+        let uses = figures(&article);
+        let mut pictures = ImageSet::new();
+        for (key, (image, pos)) in uses {
+            match self.pictures.get(image) {
+                Ok((sha256, asset)) => {
+                    record.inputs.push(Hashed {
+                        path: key.to_owned(),
+                        sha256,
+                    });
+                    pictures.insert(key.to_owned(), asset);
+                }
+                Err(d) => diags.push(d.at(pos)),
+            }
+        }
+        record.inputs.extend(self.shared.iter().cloned());
+        if diags.has_errors() {
+            return Err(errors(&diags));
+        }
+
+        let doc = single::single_document(&self.config, article);
+        record.title = Some(doc.meta.title.clone());
+        record.date = doc.meta.date.clone();
+        record.author = doc.articles[0].author.clone();
+        record.lang = Some(doc.meta.lang.as_str().to_owned());
+
+        if let Some(prev) = self.unchanged(f, record) {
+            return Ok(Some(prev));
+        }
+
+        let formats = self.opts.formats;
+        let laid = formats.pdf.then(|| {
+            single::layout_single(&doc, &self.book, &pictures, &self.theme, self.geometry)
+        });
+        if let Some(laid) = &laid {
+            crate::report_missing(&laid.missing, self.opts.strict, &mut diags);
+        }
+        record.warnings = diags
+            .items()
+            .iter()
+            .filter(|d| !d.is_error())
+            .map(located)
+            .collect();
+        if diags.has_errors() {
+            return Err(errors(&diags));
+        }
+        let stamp = self.opts.source_date_epoch.or_else(|| {
+            doc.meta
+                .date
+                .as_deref()
+                .and_then(crate::timestamp::from_date)
+        });
+        let (pdf, epub) = rayon::join(
+            || {
+                laid.as_ref()
+                    .map(|laid| {
+                        let info = pdf::PdfInfo {
+                            pdfa: self.opts.pdfa,
+                            ..crate::pdf_info(&doc.meta, stamp)
+                        };
+                        pdf::write_pdf(&laid.pages, &self.book, &pictures, &info)
+                    })
+                    .transpose()
+            },
+            || {
+                formats
+                    .epub
+                    .then(|| crate::epub_bytes(&doc, &pictures, &self.book, stamp))
+                    .transpose()
+            },
+        );
+        let fail = |e: Error| vec![format!("{}: {e}", f.source)];
+        let mut files = Vec::new();
+        if let Some(bytes) = pdf.map_err(fail)? {
+            files.push((self.output_path(f, "pdf"), bytes));
+        }
+        if let Some(bytes) = epub.map_err(fail)? {
+            files.push((self.output_path(f, "epub"), bytes));
+        }
+        record.pages = laid.as_ref().map(|l| l.pages.pages.len());
+        record.outputs = files
+            .iter()
+            .map(|(path, bytes)| Written {
+                path: self.relative_output(path),
+                sha256: sha256_hex(bytes),
+                bytes: bytes.len() as u64,
+            })
+            .collect();
+        crate::output::write_all_atomically(&files).map_err(fail)?;
+        Ok(None)
+    }
+
+    /// The earlier entry, if it was made from the same inputs and its files are untouched.
+    fn unchanged(&self, f: &Found, record: &Record) -> Option<Entry> {
+        let prev = self.previous.get(&f.source)?;
+        let same = prev.record.is_ok()
+            && prev.record.inputs == record.inputs
+            && prev.stats.len() == prev.record.outputs.len()
+            && prev
+                .stats
+                .iter()
+                .all(|s| state::stat(&self.opts.out_dir, &s.path).as_ref() == Some(s));
+        same.then(|| prev.clone())
+    }
+
+    fn relative_output(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(&self.opts.out_dir).unwrap_or(path);
+        crate::content::paths::slash_path(rel)
+    }
+}
+
+/// Each picture the article shows, with the place of its first use.
+fn figures<'a>(
+    article: &'a crate::model::Article,
+) -> BTreeMap<&'a str, (&'a ImageRef, &'a SourcePos)> {
+    let mut uses = BTreeMap::new();
+    let mut note = |image: &'a ImageRef, pos: &'a SourcePos| {
+        uses.entry(image.key.as_str()).or_insert((image, pos));
+    };
+    visit_figures(&article.blocks, &mut note);
+    for n in &article.footnotes {
+        visit_figures(&n.blocks, &mut note);
+    }
+    uses
+}
+
+/// `file:line: message` of each error.
+fn errors(diags: &Diagnostics) -> Vec<String> {
+    diags
+        .items()
+        .iter()
+        .filter(|d| d.is_error())
+        .map(located)
+        .collect()
+}
+
+fn located(d: &Diagnostic) -> String {
+    match (&d.file, d.line) {
+        (Some(file), Some(line)) => format!("{file}:{line}: {}", d.message),
+        (Some(file), None) => format!("{file}: {}", d.message),
+        _ => d.message.clone(),
+    }
+}
+
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// The inputs every article shares: `bulletin.toml`, each font face, and folio itself with
+/// the settings that change the bytes it writes.
+fn shared_inputs(root: &Path, book: &FontBook, opts: &Options) -> Vec<Hashed> {
+    let mut shared = Vec::new();
+    if let Ok(bytes) = std::fs::read(root.join(CONFIG_FILE)) {
+        shared.push(Hashed {
+            path: CONFIG_FILE.to_owned(),
+            sha256: sha256_hex(&bytes),
+        });
+    }
+    let mut fonts: BTreeMap<String, String> = BTreeMap::new();
+    for (_, face) in book.faces() {
+        let name = face
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let label = if face.index > 0 {
+            format!("font:{name}#{}", face.index)
+        } else {
+            format!("font:{name}")
+        };
+        fonts
+            .entry(label)
+            .or_insert_with(|| sha256_hex(face.data()));
+    }
+    shared.extend(
+        fonts
+            .into_iter()
+            .map(|(path, sha256)| Hashed { path, sha256 }),
+    );
+    let settings = format!(
+        "folio {}; pdfa {}; pdf {}; epub {}; strict {}; source_date_epoch {:?}",
+        env!("CARGO_PKG_VERSION"),
+        opts.pdfa.name(),
+        opts.formats.pdf,
+        opts.formats.epub,
+        opts.strict,
+        opts.source_date_epoch,
+    );
+    shared.push(Hashed {
+        path: format!("folio@{}", env!("CARGO_PKG_VERSION")),
+        sha256: sha256_hex(settings.as_bytes()),
+    });
+    shared
+}

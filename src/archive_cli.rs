@@ -1,0 +1,110 @@
+//! `folio archive`: arguments in, the library's archive run, messages and exit code out.
+
+use std::process::ExitCode;
+
+use folio::Formats;
+use folio::archive::{ArchiveOptions, Shard, archive};
+
+use super::{ArchiveArgs, Format, capped_jobs, source_date_epoch};
+
+pub(crate) fn run(args: &ArchiveArgs) -> ExitCode {
+    flat_heap();
+    let common = &args.common;
+    let mut opts = ArchiveOptions::new(&common.dir, &args.out);
+    opts.base.font_dirs = common.font_dirs.clone();
+    opts.base.system_fonts = !common.no_system_fonts;
+    opts.base.strict = common.strict;
+    opts.base.pdfa = args.pdfa;
+    opts.base.formats = Formats {
+        pdf: args.format.contains(&Format::Pdf),
+        epub: args.format.contains(&Format::Epub),
+    };
+    opts.base.source_date_epoch = match source_date_epoch() {
+        Ok(v) => v,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    opts.shard = args.shard.unwrap_or(Shard::ALL);
+    opts.fail_fast = args.fail_fast;
+    opts.quiet = common.quiet;
+    if let Some(jobs) = common.jobs {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(capped_jobs(jobs, common.quiet))
+            .build_global();
+    }
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("error: internal error in folio: {info}");
+        eprintln!("  help: please report this with the input that caused it");
+    }));
+    let result = std::panic::catch_unwind(|| archive(&opts));
+    match result {
+        Ok(Ok(report)) => {
+            if !common.quiet {
+                for w in &report.warnings {
+                    eprintln!("{w}");
+                }
+                eprintln!(
+                    "folio archive: {} article(s): {} built, {} unchanged, {} failed{}; manifest {}",
+                    report.articles,
+                    report.built,
+                    report.reused,
+                    report.failed,
+                    if report.skipped > 0 {
+                        format!(", {} not attempted (--fail-fast)", report.skipped)
+                    } else {
+                        String::new()
+                    },
+                    report.manifest.display()
+                );
+            }
+            if args.json {
+                match serde_json::to_string(&report) {
+                    Ok(line) => println!("{line}"),
+                    Err(e) => eprintln!("error: cannot write the summary: {e}"),
+                }
+            }
+            if report.failed > 0 {
+                eprintln!(
+                    "folio archive: {} article(s) failed; see the manifest's `error`",
+                    report.failed
+                );
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Ok(Err(e)) => {
+            // Input diagnostics carry their own "error:"/"warning:" labels.
+            if let folio::diagnostics::Error::Input(_) = &e {
+                eprintln!("{e}");
+            } else {
+                eprintln!("error: {e}");
+            }
+            eprintln!("folio archive: nothing was written");
+            ExitCode::FAILURE
+        }
+        Err(_) => ExitCode::from(3),
+    }
+}
+
+/// Every article allocates and frees buffers of a megabyte or more (pictures, PDF and EPUB
+/// bytes). glibc raises its mmap threshold after the first such free and then serves them
+/// from the heap, which fragments: peak RSS grew by 40 % from 100 to 1,000 articles.
+/// A fixed threshold keeps large buffers in their own mappings, returned on free, so memory
+/// stays flat however many articles stream through (measured: 107 MB → 78 MB at 1,000).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn flat_heap() {
+    const M_MMAP_THRESHOLD: i32 = -3;
+    unsafe extern "C" {
+        fn mallopt(param: i32, value: i32) -> i32;
+    }
+    // SAFETY: mallopt only changes allocator tuning; called before any worker thread exists.
+    unsafe {
+        mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn flat_heap() {}
