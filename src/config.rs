@@ -38,6 +38,8 @@ pub struct Config {
     pub columns: Option<u32>,
     /// `[print] bleed = 3`: millimetres of bleed around each page, with crop marks.
     pub bleed_mm: Option<f32>,
+    /// `max_dpi`: pictures printed finer than this are downsampled in the PDF.
+    pub max_dpi: Option<u32>,
 }
 
 /// Paper size and margins, in millimetres.
@@ -97,8 +99,11 @@ const TOP_KEYS: &[&str] = &[
     "template",
     "columns",
     "print",
+    "max_dpi",
 ];
 const PRINT_KEYS: &[&str] = &["bleed"];
+/// Below this a `max_dpi` would blur every picture: surely a mistake.
+pub const MIN_MAX_DPI: u32 = 72;
 const PAGE_KEYS: &[&str] = &["size", "margins"];
 const MARGIN_KEYS: &[&str] = &["top", "bottom", "left", "right"];
 const FONT_KEYS: &[&str] = &["dirs"];
@@ -232,6 +237,7 @@ fn default_config(title: String) -> Config {
         template: None,
         columns: None,
         bleed_mm: None,
+        max_dpi: None,
     }
 }
 
@@ -325,6 +331,14 @@ pub(crate) fn parse_config(text: &str, root_abs: &Path, fallback_title: &str) ->
                 let line = w.lines.line(value.span().start);
                 config.template = w.text("template", value).map(|t| (t, line));
             }
+            "max_dpi" => match w.count("max_dpi", value) {
+                Some(n) if n < MIN_MAX_DPI => w.error(
+                    value.span(),
+                    &format!("`max_dpi` must be at least {MIN_MAX_DPI}"),
+                    "print needs 150 dpi or more; 300 is usual: max_dpi = 300",
+                ),
+                n => config.max_dpi = n,
+            },
             other => w.unknown(key, other, TOP_KEYS, None),
         }
     }

@@ -86,6 +86,8 @@ pub struct Options {
     pub template: Option<String>,
     /// `--bleed`: millimetres of bleed with crop marks, overriding `[print] bleed`.
     pub bleed_mm: Option<f32>,
+    /// `--max-dpi`: overrides `max_dpi` in `bulletin.toml`.
+    pub max_dpi: Option<u32>,
     /// The PDF/A level the PDF claims (checked by krilla while writing); off by default.
     pub pdfa: pdf::PdfA,
 }
@@ -108,6 +110,7 @@ impl Options {
             fetch_max_bytes: 25 * 1024 * 1024,
             template: None,
             bleed_mm: None,
+            max_dpi: None,
             pdfa: pdf::PdfA::Off,
         }
     }
@@ -131,6 +134,8 @@ struct Prepared {
     diags: Diagnostics,
     /// `--pdfua`: claim PDF/UA-1 in the PDF.
     pdfua: bool,
+    /// Pictures printed finer than this are downsampled in the PDF.
+    max_dpi: Option<u32>,
 }
 
 fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
@@ -183,9 +188,11 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
         }
         laid
     });
+    let max_dpi = opts.max_dpi.or(config.max_dpi);
     if let Some(laid) = &laid {
         report_missing(&laid.missing, opts.strict, &mut diags);
         diags.extend(laid.warnings.iter().cloned());
+        diags.extend(pdf::pictures::low_resolution(&laid.pages, &images, max_dpi));
     }
     if diags.has_errors() {
         return Err(Error::Input(diags.into_vec()));
@@ -197,6 +204,7 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
         laid,
         diags,
         pdfua: opts.pdfua,
+        max_dpi,
     })
 }
 
@@ -294,6 +302,7 @@ fn write_pdf(
     let info = pdf::PdfInfo {
         pdfa,
         pdfua: p.pdfua,
+        max_dpi: p.max_dpi.map(|d| d as f32),
         ..pdf_info(&p.document.meta, stamp)
     };
     pdf::write_pdf(&laid.pages, &p.book, &p.images, &info)
@@ -312,6 +321,7 @@ fn pdf_info(m: &model::Meta, stamp: Option<i64>) -> pdf::PdfInfo {
         lang: m.lang.as_str().to_owned(),
         keywords: Vec::new(),
         created_unix: stamp,
+        max_dpi: None,
         pdfa: pdf::PdfA::Off,
         pdfua: false,
     }

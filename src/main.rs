@@ -143,6 +143,9 @@ struct Common {
     /// Bleed around each page with crop marks, e.g. `3mm` (overrides [print] bleed).
     #[arg(long, value_parser = parse_bleed)]
     bleed: Option<f32>,
+    /// Downsample pictures printed finer than N dots per inch (PDF only).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(folio::config::MIN_MAX_DPI as i64..))]
+    max_dpi: Option<u32>,
 }
 
 /// `3mm` or `3` → 3.0 (millimetres, 0 to 20).
@@ -194,6 +197,7 @@ fn main() -> ExitCode {
     opts.fetch_max_bytes = common.fetch_limit;
     opts.template = common.template.clone();
     opts.bleed_mm = common.bleed;
+    opts.max_dpi = common.max_dpi;
     opts.source_date_epoch = match source_date_epoch() {
         Ok(v) => v,
         Err(msg) => {

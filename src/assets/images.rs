@@ -2,8 +2,10 @@
 //!
 //! JPEG pixels are never decoded: the PDF embeds the JPEG bytes unchanged and the EPUB copies
 //! the file, so only the header and the stream's integrity are checked. Other formats are
-//! decoded once here to prove they are readable, because the PDF writer must decode them
-//! anyway (PNG alpha becomes a soft mask) and failing late would leave no file and line.
+//! decoded once here, which proves they are readable (failing late would leave no file and
+//! line) and gives the PDF form ([`crate::assets::picture`]) from that one decode. Files
+//! are prepared in parallel, once per distinct content (the same photo under 40 names is
+//! decoded once).
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
@@ -11,6 +13,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::assets::picture::{self, Digest, Picture};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Block, Document, ImageRef, SourcePos};
 
@@ -54,6 +57,12 @@ pub struct ImageAsset {
     /// record how to turn them; a reader expects them upright.
     pub orientation: u8,
     pub bytes: Arc<[u8]>,
+    /// SHA-256 of `bytes`.
+    pub digest: Digest,
+    /// The form the PDF embeds, shared by every name with the same content.
+    pub picture: Picture,
+    /// Where the document first uses it (for warnings about how it prints).
+    pub first_use: Option<SourcePos>,
 }
 
 impl ImageAsset {
@@ -78,18 +87,52 @@ pub fn load_images(doc: &Document) -> (ImageSet, Vec<Diagnostic>) {
             visit_figures(&note.blocks, &mut |i, p| add_use(&mut first_use, i, p));
         }
     }
-    let results: Vec<Result<ImageAsset, Diagnostic>> = first_use
+    // Read and fingerprint every file, then prepare each distinct content once.
+    type Read<'a> = (
+        &'a ImageRef,
+        &'a SourcePos,
+        Result<(Arc<[u8]>, Digest), Diagnostic>,
+    );
+    let read: Vec<Read<'_>> = first_use
         .into_par_iter()
-        .map(|(_, (image, pos))| load_one(image).map_err(|d| d.at(pos)))
+        .map(|(_, (image, pos))| {
+            let bytes = read_file(image).map(|b| {
+                let d = picture::digest(&b);
+                (b, d)
+            });
+            (image, pos, bytes)
+        })
+        .collect();
+    let mut distinct: BTreeMap<Digest, (&str, Arc<[u8]>)> = BTreeMap::new();
+    for (image, _, r) in &read {
+        if let Ok((bytes, d)) = r {
+            distinct
+                .entry(*d)
+                .or_insert((image.key.as_str(), bytes.clone()));
+        }
+    }
+    let prepared: BTreeMap<Digest, Result<ImageAsset, Diagnostic>> = distinct
+        .into_par_iter()
+        .map(|(d, (key, bytes))| (d, probe_known(key, bytes, d)))
         .collect();
     let mut set = ImageSet::new();
     let mut diags = Vec::new();
-    for r in results {
-        match r {
+    for (image, pos, r) in read {
+        let asset = r.and_then(|(bytes, d)| match &prepared[&d] {
+            Ok(asset) => Ok(ImageAsset {
+                key: image.key.clone(),
+                bytes,
+                first_use: Some(pos.clone()),
+                ..asset.clone()
+            }),
+            // Same content, so the same fault: say it under this file's own name.
+            Err(_) => probe(&image.key, bytes),
+        });
+        match asset {
             Ok(asset) => {
                 set.insert(asset.key.clone(), asset);
             }
-            Err(d) => diags.push(d),
+            Err(d) => diags.push(d.at(pos)),
         }
     }
     (set, diags)
@@ -121,15 +164,22 @@ pub(crate) fn visit_figures<'a>(
     }
 }
 
-fn load_one(image: &ImageRef) -> Result<ImageAsset, Diagnostic> {
+fn read_file(image: &ImageRef) -> Result<Arc<[u8]>, Diagnostic> {
     let bytes = read_picture(&image.path).map_err(|e| {
         Diagnostic::error(format!("cannot read image `{}`: {e}", image.key)).with_help(e.help())
     })?;
-    probe(&image.key, bytes.into())
+    Ok(bytes.into())
 }
 
 /// Identifies and checks an image held in memory.
 pub fn probe(key: &str, bytes: Arc<[u8]>) -> Result<ImageAsset, Diagnostic> {
+    let digest = picture::digest(&bytes);
+    probe_known(key, bytes, digest)
+}
+
+/// [`probe`] for bytes whose digest is already known (hashing 100 MB of photos twice
+/// costs more than a tenth of a second).
+fn probe_known(key: &str, bytes: Arc<[u8]>, digest: Digest) -> Result<ImageAsset, Diagnostic> {
     let corrupt = |why: String| {
         Diagnostic::error(format!("image `{key}` is not a readable picture: {why}"))
             .with_help("re-export it as JPEG or PNG, or remove the reference")
@@ -153,14 +203,24 @@ pub fn probe(key: &str, bytes: Arc<[u8]>) -> Result<ImageAsset, Diagnostic> {
     } else {
         1
     };
-    let (width, height) = if format == ImageFormat::Jpeg {
+    let (width, height, picture) = if format == ImageFormat::Jpeg {
         check_jpeg_stream(&bytes).map_err(|w| corrupt(w.into()))?;
-        reader
+        let (w, h) = reader
             .into_dimensions()
-            .map_err(|e| corrupt(e.to_string()))?
+            .map_err(|e| corrupt(e.to_string()))?;
+        (w, h, Picture::Jpeg(bytes.clone()))
+    } else if let Some(jpeg) = picture::lossy_webp_as_jpeg(&bytes) {
+        let jpeg = jpeg.map_err(corrupt)?;
+        (jpeg.1, jpeg.2, jpeg.0)
     } else {
+        // Decoded only to prove it readable; the PDF writer decodes it again while
+        // writing, so the pixels of every picture are never held at once.
         let decoded = reader.decode().map_err(|e| corrupt(e.to_string()))?;
-        (decoded.width(), decoded.height())
+        (
+            decoded.width(),
+            decoded.height(),
+            Picture::Encoded(format, bytes.clone()),
+        )
     };
     if width == 0 || height == 0 {
         return Err(corrupt("it has no pixels".into()));
@@ -177,6 +237,9 @@ pub fn probe(key: &str, bytes: Arc<[u8]>) -> Result<ImageAsset, Diagnostic> {
         height,
         orientation,
         bytes,
+        digest,
+        picture,
+        first_use: None,
     })
 }
 

@@ -2,4 +2,5 @@
 
 pub mod fonts;
 pub mod images;
+pub mod picture;
 pub mod remote;

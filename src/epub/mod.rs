@@ -135,14 +135,14 @@ pub fn write_epub_with_pages(
     let embedded = subset::embed_fonts(&font_set, &font_set.assign(&usage))?;
     let stylesheet = css::stylesheet(&embedded);
 
-    let images: Vec<(String, &'static str, Vec<u8>)> = plan
+    let images: Vec<(String, &'static str, std::sync::Arc<[u8]>)> = plan
         .images
         .values()
         .map(|img| {
             (
                 img.href.clone(),
                 img.asset.format.media_type(),
-                img.asset.bytes.to_vec(),
+                img.asset.bytes.clone(),
             )
         })
         .collect();

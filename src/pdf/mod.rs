@@ -5,9 +5,9 @@
 //! cluster text (so copy and search return the source text), and embeds JPEG bytes as they
 //! are. Output depends only on the input: no clock, no random ids.
 
+pub(crate) mod pictures;
 mod tagging;
 
-use std::collections::HashMap;
 use std::num::NonZeroU32;
 
 use krilla::Document;
@@ -16,7 +16,6 @@ use krilla::annotation::{Annotation, LinkAnnotation, Target};
 use krilla::color::rgb;
 use krilla::destination::XyzDestination;
 use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
-use krilla::image::Image;
 use krilla::metadata::{DateTime, Metadata};
 use krilla::outline::{Outline, OutlineNode};
 use krilla::page::{NumberingStyle, PageLabel, PageSettings};
@@ -25,7 +24,7 @@ use krilla::tagging::{Artifact, ArtifactType, ContentTag, SpanTag, TagTree};
 use krilla::text::{GlyphId, KrillaGlyph};
 
 use crate::assets::fonts::FontBook;
-use crate::assets::images::{ImageFormat, ImageSet};
+use crate::assets::images::ImageSet;
 use crate::diagnostics::Error;
 use crate::layout::page::{Item, LinkTarget, OutlineEntry, Pages, TextRun};
 use crate::theme::Rgb;
@@ -42,6 +41,8 @@ pub struct PdfInfo {
     pub created_unix: Option<i64>,
     /// Claim PDF/UA-1: krilla validates the file and refuses to write a false claim.
     pub pdfua: bool,
+    /// Pictures printed finer than this many dots per inch are downsampled to it.
+    pub max_dpi: Option<f32>,
     /// The PDF/A conformance to claim (and have krilla check); `Off` claims nothing.
     pub pdfa: PdfA,
 }
@@ -130,7 +131,7 @@ pub fn write_pdf(
     }
     let mut tree = tagging::TreeBuilder::default();
     let mut document = Document::new_with(settings);
-    let mut decoded: HashMap<&str, Image> = HashMap::new();
+    let embedded = pictures::embed(pages, images, info.max_dpi, info.pdfa == PdfA::Off)?;
     let size = Size::from_wh(pages.width, pages.height)
         .ok_or_else(|| Error::Pdf("page size is zero".into()))?;
     for (page_index, page) in pages.pages.iter().enumerate() {
@@ -208,26 +209,10 @@ pub fn write_pdf(
                         width,
                         height,
                     } => {
-                        let image = match decoded.get(key.as_str()) {
-                            Some(i) => i.clone(),
-                            None => {
-                                let asset = images.get(key).ok_or_else(|| {
-                                    Error::Pdf(format!("image `{key}` was not loaded"))
-                                })?;
-                                let data: krilla::Data = asset.bytes.to_vec().into();
-                                // PDF/A forbids asking viewers to smooth pictures.
-                                let smooth = info.pdfa == PdfA::Off;
-                                let image = match asset.format {
-                                    ImageFormat::Jpeg => Image::from_jpeg(data, smooth),
-                                    ImageFormat::Png => Image::from_png(data, smooth),
-                                    ImageFormat::Gif => Image::from_gif(data, smooth),
-                                    ImageFormat::Webp => Image::from_webp(data, smooth),
-                                }
-                                .map_err(|e| Error::Pdf(format!("image `{key}`: {e}")))?;
-                                decoded.insert(key.as_str(), image.clone());
-                                image
-                            }
-                        };
+                        let image = embedded
+                            .get(key.as_str())
+                            .cloned()
+                            .ok_or_else(|| Error::Pdf(format!("image `{key}` was not loaded")))?;
                         let orientation = images.get(key).map_or(1, |a| a.orientation);
                         let (place, stored) = orient(orientation, *width, *height);
                         if let Some(sz) = Size::from_wh(stored.0, stored.1) {
