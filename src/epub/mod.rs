@@ -241,11 +241,14 @@ pub fn write_epub_with_pages(
             None,
         ),
     })?;
+    // The page list cites the printed bulletin folio writes from the same layout.
+    let page_source = format!("{} (PDF)", meta.title);
     let bytes = repack::patch(
         bytes,
         &repack::NavWords {
             lang: &book_lang,
             landmarks: labels.landmarks(),
+            page_source: (!page_list.is_empty()).then_some(page_source.as_str()),
         },
     )?;
     pagelist::add_page_list(bytes, &page_list)

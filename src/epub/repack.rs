@@ -20,6 +20,10 @@ const NAV: &str = "OEBPS/nav.xhtml";
 pub(crate) struct NavWords<'a> {
     pub lang: &'a str,
     pub landmarks: &'a str,
+    /// The printed edition the page list follows (`dc:source` and EPUB 3.3's
+    /// `pageBreakSource`, which EPUB Accessibility 1.1 and Ace ask for whenever a book
+    /// carries page breaks); `None` without a page list.
+    pub page_source: Option<&'a str>,
 }
 
 /// Rewrites the package and navigation documents in the zipped book `epub`.
@@ -68,10 +72,23 @@ fn replace_once(text: &str, from: &str, to: &str, file: &str) -> Result<String, 
 fn patch_opf(text: &str, words: &NavWords<'_>) -> Result<String, Error> {
     let mut lang = String::new();
     xml::push_attr(&mut lang, words.lang);
-    replace_once(
+    let text = replace_once(
         text,
         "<package version=\"3.0\" ",
         &format!("<package version=\"3.0\" xml:lang=\"{lang}\" "),
+        OPF,
+    )?;
+    let Some(source) = words.page_source else {
+        return Ok(text);
+    };
+    let mut escaped = String::new();
+    xml::push_attr(&mut escaped, source);
+    replace_once(
+        &text,
+        "</metadata>",
+        &format!(
+            "<dc:source>{escaped}</dc:source>\n<meta property=\"pageBreakSource\">{escaped}</meta>\n</metadata>"
+        ),
         OPF,
     )
 }
@@ -112,6 +129,7 @@ mod tests {
         let words = NavWords {
             lang: "en",
             landmarks: "Landmarks",
+            page_source: None,
         };
         assert!(patch_opf("<package version=\"2.0\">", &words).is_err());
         let opf = patch_opf("<package version=\"3.0\" xmlns=\"x\">", &words).unwrap();
