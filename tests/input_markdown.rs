@@ -150,7 +150,8 @@ fn every_construct_is_markup_in_the_epub() {
         "<dd>",
         "<details open=\"open\">",
         "<div class=\"center\">",
-        "<a href=\"https://www.bit.edu.cn/\">https://www.bit.edu.cn/</a>",
+        // The bare URL is a link; its Latin text carries its language inside Chinese prose.
+        "<a href=\"https://www.bit.edu.cn/\"><span lang=\"en\" xml:lang=\"en\">https://www.bit.edu.cn</span>/</a>",
         "<a href=\"mailto:news@bit.edu.cn\">",
         "<figcaption>",
         // <img width="100"> of a 600 × 600 picture.
