@@ -12,37 +12,10 @@ type Word = (usize, f64, f64, f64, String);
 
 /// Every word's box.
 fn words(pdf: &Path) -> Vec<Word> {
-    let out = tool("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]);
-    assert!(out.status.success());
-    let mut page = 0;
-    let mut words = Vec::new();
-    for line in stdout(&out).lines() {
-        let line = line.trim();
-        if line.starts_with("<page") {
-            page += 1;
-        } else if let Some(rest) = line.strip_prefix("<word ") {
-            let attr = |name: &str| -> f64 {
-                let key = format!("{name}=\"");
-                let start = rest.find(&key).unwrap() + key.len();
-                rest[start..].split('"').next().unwrap().parse().unwrap()
-            };
-            let text = rest
-                .split('>')
-                .nth(1)
-                .unwrap()
-                .split("</word")
-                .next()
-                .unwrap();
-            words.push((
-                page,
-                attr("xMin"),
-                attr("xMax"),
-                attr("yMax"),
-                text.to_owned(),
-            ));
-        }
-    }
-    words
+    word_boxes(pdf)
+        .into_iter()
+        .map(|w| (w.page, w.x_min, w.x_max, w.y_max, w.text))
+        .collect()
 }
 
 #[test]

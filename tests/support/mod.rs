@@ -87,13 +87,23 @@ pub struct PrintedLine {
     pub text: String,
 }
 
-pub fn printed_lines(pdf: &Path) -> Vec<PrintedLine> {
+/// One word of `pdftotext -bbox`: its page (1-based), box in points and text.
+pub struct WordBox {
+    pub page: usize,
+    pub x_min: f64,
+    pub x_max: f64,
+    pub y_min: f64,
+    pub y_max: f64,
+    pub text: String,
+}
+
+/// Every word's box, in the order poppler prints them.
+pub fn word_boxes(pdf: &Path) -> Vec<WordBox> {
     let out = tool("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]);
-    assert!(out.status.success());
-    let html = stdout(&out);
-    let mut words: Vec<(usize, f64, f64, f64, String)> = Vec::new(); // page, yMax, yMin, xMin, text
+    assert!(out.status.success(), "pdftotext -bbox: {}", stderr(&out));
+    let mut words = Vec::new();
     let mut page = 0;
-    for line in html.lines() {
+    for line in stdout(&out).lines() {
         let line = line.trim();
         if line.starts_with("<page") {
             page += 1;
@@ -110,15 +120,25 @@ pub fn printed_lines(pdf: &Path) -> Vec<PrintedLine> {
                 .split("</word")
                 .next()
                 .unwrap();
-            words.push((
+            words.push(WordBox {
                 page,
-                attr("yMax"),
-                attr("yMin"),
-                attr("xMin"),
-                unescape(text),
-            ));
+                x_min: attr("xMin"),
+                x_max: attr("xMax"),
+                y_min: attr("yMin"),
+                y_max: attr("yMax"),
+                text: unescape(text),
+            });
         }
     }
+    words
+}
+
+pub fn printed_lines(pdf: &Path) -> Vec<PrintedLine> {
+    // page, yMax, yMin, xMin, text
+    let mut words: Vec<(usize, f64, f64, f64, String)> = word_boxes(pdf)
+        .into_iter()
+        .map(|w| (w.page, w.y_max, w.y_min, w.x_min, w.text))
+        .collect();
     // Group words whose vertical extents overlap substantially (same baseline region).
     words.sort_by(|a, b| (a.0, a.1).partial_cmp(&(b.0, b.1)).unwrap());
     // page, top, bottom, words (x, text)
