@@ -87,6 +87,7 @@ fn page_list_points_where_each_printed_page_begins() {
     let labels: Vec<String> = entries.iter().map(|e| e.2.clone()).collect();
     let expected: Vec<String> = (2..=pages).map(|p| p.to_string()).collect();
     assert_eq!(labels, expected);
+    let mut inside = 0;
     for (file, id, label) in &entries {
         let xhtml = epub_file(&epub, &format!("OEBPS/{file}"));
         let marker = format!("id=\"{id}\"");
@@ -103,7 +104,18 @@ fn page_list_points_where_each_printed_page_begins() {
             text_of(&xhtml[end..]).contains(&first),
             "page {page} begins with `{first}`, not found after its marker in {file}"
         );
+        // A page that begins inside a paragraph is marked there, at its first word: the
+        // text right after the marker is the page's first line.
+        if !xhtml[end..].starts_with('\n') {
+            inside += 1;
+            let after: String = text_of(&xhtml[end..]).chars().take(6).collect();
+            assert!(
+                first.starts_with(&after),
+                "page {page} begins with `{first}`, its marker inside a block stands before `{after}`"
+            );
+        }
     }
+    assert!(inside >= 1, "{inside} pages marked inside a paragraph");
 
     // An EPUB built alone has the same page list (and bytes) as one built with the PDF.
     let alone = build_sample("print_pagelist_alone", "epub").join("bulletin.epub");

@@ -19,6 +19,7 @@ mod ident;
 mod nav;
 mod package;
 mod pagelist;
+mod pagemarks;
 mod pages;
 mod plan;
 mod repack;
@@ -120,7 +121,10 @@ pub fn write_epub_with_pages(
                 &marks
                     .iter()
                     .filter(|m| m.article == index)
-                    .map(|m| (m.block, m.label.as_str()))
+                    .map(|m| {
+                        let lead = m.lead.as_ref().map(|(n, w)| (*n, w.as_str()));
+                        (m.block, m.label.as_str(), lead)
+                    })
                     .collect::<Vec<_>>(),
             ),
             toc: nav::article_entry(planned, &mut usage),

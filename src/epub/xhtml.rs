@@ -45,8 +45,9 @@ pub(crate) fn article_document(
     plan: &ArticlePlan,
     book: &BookPlan<'_>,
     usage: &mut CharUsage,
-    // (top-level block, printed page label): where printed pages begin in this article.
-    page_marks: &[(usize, &str)],
+    // (top-level block, printed page label, where inside the block): where printed pages
+    // begin in this article (see `PageMark`).
+    page_marks: &[(usize, &str, Option<(usize, &str)>)],
 ) -> String {
     let labels = Labels::for_lang(&plan.lang);
     let mut w = ArticleWriter {
@@ -67,9 +68,10 @@ pub(crate) fn article_document(
         "<section epub:type=\"chapter\" role=\"doc-chapter\" class=\"article\" aria-labelledby=\"{TITLE_ID}\">\n"
     ));
     // A page that begins with the article (its head or first block) is marked before the
-    // head; a later one before the block it begins in.
+    // head; a later one before the block it begins in, or at its first word when it
+    // begins inside the block.
     let mark = |w: &mut ArticleWriter<'_, '_>, i: usize| {
-        for (_, label) in page_marks.iter().filter(|(b, _)| *b == i) {
+        for (_, label, _) in page_marks.iter().filter(|(b, _, l)| *b == i && l.is_none()) {
             w.raw(&super::pagelist::marker(label));
         }
     };
@@ -79,7 +81,28 @@ pub(crate) fn article_document(
         if i > 0 {
             mark(&mut w, i);
         }
+        let start = w.out.len();
         w.block(block, 0, None);
+        let inside: Vec<(usize, &str, String)> = page_marks
+            .iter()
+            .filter(|(b, _, _)| *b == i)
+            .filter_map(|(_, label, lead)| {
+                let (before, words) = (*lead)?;
+                // Within a line of text: no line break after the marker.
+                let marker = super::pagelist::marker(label).trim_end().to_owned();
+                Some((before, words, marker))
+            })
+            .collect();
+        if !inside.is_empty() {
+            let marks: Vec<(usize, &str, &str)> = inside
+                .iter()
+                .map(|(before, words, marker)| (*before, *words, marker.as_str()))
+                .collect();
+            let missed = super::pagemarks::insert_at_words(&mut w.out, start, &marks);
+            // Words not found (text the two writers spell differently): before the block.
+            let before: String = missed.iter().map(|m| format!("{m}\n")).collect();
+            w.out.insert_str(start, &before);
+        }
     }
     w.footnotes();
     w.raw("</section>\n");

@@ -216,8 +216,14 @@ impl<'a> ArticleLayout<'a> {
         for (i, block) in article.blocks.iter().enumerate() {
             let start = out.len();
             self.block(block, 0.0, &mut out);
+            let mut offset = 0;
             for f in &mut out[start..] {
                 f.source = Some((0, i));
+                f.block_offset = offset;
+                offset += fragment_text(f)
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .count();
             }
         }
         if self.foot_notes {
@@ -1024,11 +1030,22 @@ impl<'a> ArticleLayout<'a> {
             span: false,
             notes: Vec::new(),
             source: None,
+            block_offset: 0,
         }
     }
 }
 
-/// Keeps all but the last fragment with their successor.
+/// The text a fragment shows, in the order its runs were set (a line's words).
+pub(crate) fn fragment_text(f: &Fragment) -> String {
+    f.items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Text(run) => Some(run.text.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The smallest heading level among `blocks`, however nested (1 when there is none).
 fn top_heading(blocks: &[Block]) -> u8 {
     let mut stack: Vec<&Block> = blocks.iter().collect();
@@ -1044,6 +1061,7 @@ fn top_heading(blocks: &[Block]) -> u8 {
     if top == u8::MAX { 1 } else { top }
 }
 
+/// Keeps all but the last fragment with their successor.
 fn chain(frags: &mut [Fragment]) {
     let n = frags.len();
     for f in frags.iter_mut().take(n.saturating_sub(1)) {

@@ -33,6 +33,9 @@ pub struct Fragment {
     pub notes: Vec<Fragment>,
     /// The article and top-level block this fragment is part of, for the EPUB's page list.
     pub source: Option<(usize, usize)>,
+    /// Non-blank characters of its block's text set before this fragment (0 for the
+    /// block's first): where in a paragraph a page beginning here begins.
+    pub block_offset: usize,
 }
 
 #[derive(Debug, Clone)]

@@ -92,6 +92,7 @@ impl FrontLayout<'_> {
                 span: false,
                 notes: Vec::new(),
                 source: None,
+                block_offset: 0,
                 tags: Vec::new(),
                 page_break: false,
             })
@@ -333,6 +334,7 @@ impl FrontLayout<'_> {
             span: false,
             notes: Vec::new(),
             source: None,
+            block_offset: 0,
             tags: Vec::new(),
             page_break: false,
         }

@@ -294,9 +294,23 @@ pub fn layout_with_template(
             roman,
             tags: Vec::new(),
         };
-        if let Some(&(article, block)) =
-            sheet.placed.iter().find_map(|p| p.fragment.source.as_ref())
+        if let Some((&(article, block), first)) = sheet
+            .placed
+            .iter()
+            .find_map(|p| p.fragment.source.as_ref().map(|s| (s, &p.fragment)))
         {
+            // A page that begins inside a block is marked at its first line's words.
+            let mut words: String = article::fragment_text(first)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            // A hyphenated line's drawn hyphen is not in the source.
+            if words.ends_with('-') {
+                words.pop();
+            }
+            let words: String = words.chars().take(12).collect();
+            let lead =
+                (first.block_offset > 0 && !words.is_empty()).then(|| (first.block_offset, words));
             page_marks.push(page::PageMark {
                 label: if roman {
                     roman_numeral(number)
@@ -305,6 +319,7 @@ pub fn layout_with_template(
                 },
                 article,
                 block,
+                lead,
             });
         }
         for p in sheet.placed {

@@ -26,6 +26,10 @@ pub struct PageMark {
     pub label: String,
     pub article: usize,
     pub block: usize,
+    /// When the page begins inside the block (a paragraph's later line): the first
+    /// non-blank characters of that line and how many non-blank characters of the block
+    /// come before them, so the marker can stand at the first word of the page.
+    pub lead: Option<(usize, String)>,
 }
 
 /// Where the finished page lies on the sheet, `[x, y, width, height]` from the sheet's

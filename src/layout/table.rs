@@ -260,6 +260,7 @@ fn table_part(
                     span: false,
                     notes: Vec::new(),
                     source: None,
+                    block_offset: 0,
                     tags: cell_tags,
                     page_break: false,
                 }
