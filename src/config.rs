@@ -40,6 +40,8 @@ pub struct Config {
     pub bleed_mm: Option<f32>,
     /// `max_dpi`: pictures printed finer than this are downsampled in the PDF.
     pub max_dpi: Option<u32>,
+    /// `cover = "images/cover.jpg"`: the cover picture of a book, with its line.
+    pub cover: Option<(String, u32)>,
 }
 
 /// Paper size and margins, in millimetres.
@@ -85,6 +87,7 @@ const MAX_PAGE_MM: f32 = 5000.0;
 
 const TOP_KEYS: &[&str] = &[
     "title",
+    "cover",
     "subtitle",
     "volume",
     "issue",
@@ -238,6 +241,7 @@ fn default_config(title: String) -> Config {
         columns: None,
         bleed_mm: None,
         max_dpi: None,
+        cover: None,
     }
 }
 
@@ -330,6 +334,10 @@ pub(crate) fn parse_config(text: &str, root_abs: &Path, fallback_title: &str) ->
             "template" => {
                 let line = w.lines.line(value.span().start);
                 config.template = w.text("template", value).map(|t| (t, line));
+            }
+            "cover" => {
+                let line = w.lines.line(value.span().start);
+                config.cover = w.text("cover", value).map(|t| (t, line));
             }
             "max_dpi" => match w.count("max_dpi", value) {
                 Some(n) if n < MIN_MAX_DPI => w.error(

@@ -136,6 +136,8 @@ struct Prepared {
     pdfua: bool,
     /// Pictures printed finer than this are downsampled in the PDF.
     max_dpi: Option<u32>,
+    /// The kind of document: the EPUB opens with the same front matter as the PDF.
+    template: template::Template,
 }
 
 fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
@@ -158,8 +160,25 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
     remote.strict = opts.strict;
     diags.extend(assets::remote::fetch_remote(&mut document, &remote));
 
-    let (images, image_problems) = assets::images::load_images(&document);
+    let (mut images, image_problems) = assets::images::load_images(&document);
     diags.extend(image_problems);
+    // A book's cover picture, from bulletin.toml.
+    let mut cover_key = None;
+    if let Some((dest, line)) = &config.cover {
+        let pos = model::SourcePos {
+            file: config::CONFIG_FILE.into(),
+            line: *line,
+        };
+        match content::cover_image(&opts.content_dir, dest)
+            .and_then(|image| assets::images::load_one(&image, &pos))
+        {
+            Ok(asset) => {
+                cover_key = Some(asset.key.clone());
+                images.insert(asset.key.clone(), asset);
+            }
+            Err(d) => diags.push(d.at(&pos)),
+        }
+    }
     if diags.has_errors() {
         return Err(Error::Input(diags.into_vec()));
     }
@@ -177,6 +196,12 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
     if let Some(n) = config.columns {
         template.document.columns = n;
     }
+    template.cover = cover_key;
+    template.bleed_mm = opts
+        .bleed_mm
+        .or(config.bleed_mm)
+        .filter(|mm| *mm > 0.0)
+        .unwrap_or(0.0);
     let laid = need_layout.then(|| {
         let p = &config.page;
         let m = p.margins;
@@ -205,6 +230,7 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
         diags,
         pdfua: opts.pdfua,
         max_dpi,
+        template,
     })
 }
 
@@ -330,7 +356,8 @@ fn pdf_info(m: &model::Meta, stamp: Option<i64>) -> pdf::PdfInfo {
 fn write_epub(p: &Prepared, stamp: Option<i64>) -> Result<Vec<u8>, Error> {
     // The page list of the printed PDF, when there is one.
     let marks = p.laid.as_ref().map_or(&[][..], |l| &l.page_marks[..]);
-    epub_bytes(&p.document, &p.images, &p.book, stamp, marks)
+    let front = epub::FrontMatter::of(&p.template, p.template.cover.as_deref());
+    epub_bytes_with(&p.document, &p.images, &p.book, stamp, marks, &front)
 }
 
 /// The EPUB of a document, with the primary face of each family embedded.
@@ -340,6 +367,19 @@ fn epub_bytes(
     book: &FontBook,
     stamp: Option<i64>,
     marks: &[layout::page::PageMark],
+) -> Result<Vec<u8>, Error> {
+    let front = epub::FrontMatter::bulletin();
+    epub_bytes_with(document, images, book, stamp, marks, &front)
+}
+
+/// [`epub_bytes`], opening with `front` (the template's front matter).
+fn epub_bytes_with(
+    document: &Document,
+    images: &assets::images::ImageSet,
+    book: &FontBook,
+    stamp: Option<i64>,
+    marks: &[layout::page::PageMark],
+    front: &epub::FrontMatter<'_>,
 ) -> Result<Vec<u8>, Error> {
     use assets::fonts::{Family, FontStyle};
     let families = [
@@ -365,5 +405,5 @@ fn epub_bytes(
     let opts = epub::EpubOptions {
         modified_unix: stamp.unwrap_or(0),
     };
-    epub::write_epub_with_pages(document, images, &fonts, &opts, marks)
+    epub::write_epub_book(document, images, &fonts, &opts, marks, front)
 }

@@ -36,6 +36,12 @@ pub struct Template {
     pub name: String,
     pub document: DocumentKind,
     pub theme: Theme,
+    /// The cover picture (its key in the image set), from `cover` in bulletin.toml: shown
+    /// on a book's cover page, edge to edge.
+    pub cover: Option<String>,
+    /// The print bleed in millimetres (`--bleed`): pictures that reach the page edge are
+    /// set that far beyond it.
+    pub bleed_mm: f32,
 }
 
 /// What the pages around and between the articles are.
@@ -413,6 +419,8 @@ impl Spec {
             max_image_height: t.max_image_height?.clamp(0.1, 1.0),
         };
         Some(Template {
+            cover: None,
+            bleed_mm: 0.0,
             name: name.to_owned(),
             document: DocumentKind {
                 front: d.front?,

@@ -164,6 +164,17 @@ pub(crate) fn visit_figures<'a>(
     }
 }
 
+/// Reads and checks one picture named outside the articles (a book's cover).
+pub(crate) fn load_one(image: &ImageRef, pos: &SourcePos) -> Result<ImageAsset, Diagnostic> {
+    let bytes = read_file(image)?;
+    let asset = probe(&image.key, bytes)?;
+    Ok(ImageAsset {
+        key: image.key.clone(),
+        first_use: Some(pos.clone()),
+        ..asset
+    })
+}
+
 fn read_file(image: &ImageRef) -> Result<Arc<[u8]>, Diagnostic> {
     let bytes = read_picture(&image.path).map_err(|e| {
         Diagnostic::error(format!("cannot read image `{}`: {e}", image.key)).with_help(e.help())

@@ -120,3 +120,13 @@ pub(crate) fn read_single(
     });
     (article, diags)
 }
+
+/// The cover picture `bulletin.toml` names (`cover = "images/cover.jpg"`), found in the
+/// content folder as an article's pictures are, and refused if it lies outside it.
+pub(crate) fn cover_image(root: &Path, dest: &str) -> Result<crate::model::ImageRef, Diagnostic> {
+    let roots = paths::Roots::new(root)
+        .map_err(|e| Diagnostic::error(format!("cannot read the content folder: {e}")))?;
+    let abs = roots.abs.clone();
+    paths::resolve_image(dest, &abs, &roots)
+        .map_err(|p| Diagnostic::error(format!("cover: {}", p.message)).with_help(p.help))
+}

@@ -8,35 +8,78 @@ use ttf_parser::{GlyphId, OutlineBuilder};
 
 use crate::model::Document;
 
+use super::FrontMatter;
 use super::fonts::{FontSet, LoadedFace};
 use super::usage::Family;
 use super::xml;
 use crate::labels::Labels;
+use crate::template::Front;
+use crate::theme::Rgb;
 
 const WIDTH: f32 = 1200.0;
 const HEIGHT: f32 = 1600.0;
 const MARGIN: f32 = 100.0;
 const TEXT_WIDTH: f32 = WIDTH - 2.0 * MARGIN;
 
-const BACKGROUND: &str = "#1d3557";
-const TITLE_COLOR: &str = "#ffffff";
-const SUBTITLE_COLOR: &str = "#e3eaf4";
-const DETAIL_COLOR: &str = "#b9c7dc";
+/// The cover's colours: ground, title, subtitle, details.
+struct Palette {
+    ground: String,
+    title: String,
+    subtitle: String,
+    detail: String,
+}
 
-/// Writes the cover SVG.
-pub(crate) fn cover_svg(doc: &Document, lang: &str, fonts: &FontSet<'_>) -> String {
+impl Palette {
+    /// A book's cover: light words on the accent colour. A bulletin or article: the
+    /// masthead look, the name in the accent colour on white.
+    fn for_front(front: &FrontMatter<'_>) -> Palette {
+        let Rgb(r, g, b) = front.accent;
+        let accent = format!("#{r:02x}{g:02x}{b:02x}");
+        match front.front {
+            Front::Cover => Palette {
+                ground: accent,
+                title: "#ffffff".into(),
+                subtitle: "#e3eaf4".into(),
+                detail: "#c9d3e2".into(),
+            },
+            Front::Masthead | Front::Head => Palette {
+                ground: "#ffffff".into(),
+                title: accent.clone(),
+                subtitle: "#333333".into(),
+                detail: accent,
+            },
+        }
+    }
+}
+
+/// Writes the cover SVG; `photo` is the cover picture's path inside the book, set across
+/// the lower part of the cover, edge to edge.
+pub(crate) fn cover_svg(
+    doc: &Document,
+    lang: &str,
+    fonts: &FontSet<'_>,
+    front: &FrontMatter<'_>,
+    photo: Option<&str>,
+) -> String {
     let meta = &doc.meta;
     let labels = Labels::for_lang(lang);
     let bold = pick_face(fonts, true);
     let regular = pick_face(fonts, false);
+    let palette = Palette::for_front(front);
+    let (background, title_color, subtitle_color, detail_color) = (
+        palette.ground.as_str(),
+        palette.title.as_str(),
+        palette.subtitle.as_str(),
+        palette.detail.as_str(),
+    );
 
     let mut svg = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-         <svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"1200\" height=\"1600\" viewBox=\"0 0 1200 1600\">\n<title>",
+         <svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" version=\"1.1\" width=\"1200\" height=\"1600\" viewBox=\"0 0 1200 1600\">\n<title>",
     );
     xml::push_text(&mut svg, &xml::label(&meta.title));
     svg.push_str(&format!(
-        "</title>\n<rect width=\"1200\" height=\"1600\" fill=\"{BACKGROUND}\"/>\n"
+        "</title>\n<rect width=\"1200\" height=\"1600\" fill=\"{background}\"/>\n"
     ));
 
     // Issue line and a rule above the title.
@@ -52,10 +95,10 @@ pub(crate) fn cover_svg(doc: &Document, lang: &str, fonts: &FontSet<'_>) -> Stri
         .collect();
     if !issue.is_empty() {
         let line = issue.join(" · ");
-        draw_block(&mut svg, regular, &[line], 40.0, 210.0, DETAIL_COLOR);
+        draw_block(&mut svg, regular, &[line], 40.0, 210.0, detail_color);
     }
     svg.push_str(&format!(
-        "<rect x=\"{MARGIN}\" y=\"250\" width=\"{TEXT_WIDTH}\" height=\"4\" fill=\"{DETAIL_COLOR}\"/>\n"
+        "<rect x=\"{MARGIN}\" y=\"250\" width=\"{TEXT_WIDTH}\" height=\"4\" fill=\"{detail_color}\"/>\n"
     ));
 
     // Title, as large as fits in four lines.
@@ -63,7 +106,7 @@ pub(crate) fn cover_svg(doc: &Document, lang: &str, fonts: &FontSet<'_>) -> Stri
     let (size, lines) = fit(bold, &title, 120.0, 60.0, 4);
     let line_height = size * 1.3;
     let mut baseline = 250.0 + 80.0 + size;
-    draw_block(&mut svg, bold, &lines, size, baseline, TITLE_COLOR);
+    draw_block(&mut svg, bold, &lines, size, baseline, title_color);
     baseline += line_height * lines.len().saturating_sub(1) as f32;
 
     if let Some(subtitle) = meta
@@ -74,9 +117,10 @@ pub(crate) fn cover_svg(doc: &Document, lang: &str, fonts: &FontSet<'_>) -> Stri
     {
         let (size, lines) = fit(regular, &subtitle, 56.0, 36.0, 3);
         baseline += 60.0 + size;
-        draw_block(&mut svg, regular, &lines, size, baseline, SUBTITLE_COLOR);
+        draw_block(&mut svg, regular, &lines, size, baseline, subtitle_color);
     }
 
+    let mut photo_bottom = HEIGHT - 200.0;
     if let Some(publisher) = meta
         .publisher
         .as_deref()
@@ -85,11 +129,26 @@ pub(crate) fn cover_svg(doc: &Document, lang: &str, fonts: &FontSet<'_>) -> Stri
     {
         let (size, lines) = fit(regular, &publisher, 40.0, 28.0, 2);
         let first = HEIGHT - 120.0 - size * 1.3 * lines.len().saturating_sub(1) as f32;
+        photo_bottom = first - size - 70.0;
         svg.push_str(&format!(
-            "<rect x=\"{MARGIN}\" y=\"{}\" width=\"{TEXT_WIDTH}\" height=\"2\" fill=\"{DETAIL_COLOR}\"/>\n",
+            "<rect x=\"{MARGIN}\" y=\"{}\" width=\"{TEXT_WIDTH}\" height=\"2\" fill=\"{detail_color}\"/>\n",
             num(first - size - 40.0)
         ));
-        draw_block(&mut svg, regular, &lines, size, first, DETAIL_COLOR);
+        draw_block(&mut svg, regular, &lines, size, first, detail_color);
+    }
+    // The cover picture, edge to edge between the words above and the publisher below.
+    let photo_top = (baseline + 80.0).max(820.0);
+    if let Some(href) = photo
+        && photo_bottom - photo_top >= 200.0
+    {
+        let name = href.strip_prefix("images/").unwrap_or(href);
+        svg.push_str(&format!(
+            "<image x=\"0\" y=\"{}\" width=\"{WIDTH}\" height=\"{}\" preserveAspectRatio=\"xMidYMid slice\" xlink:href=\"",
+            num(photo_top),
+            num(photo_bottom - photo_top)
+        ));
+        xml::push_attr(&mut svg, name);
+        svg.push_str("\"/>\n");
     }
     svg.push_str("</svg>\n");
     svg

@@ -86,6 +86,40 @@ pub fn write_epub(
     write_epub_with_pages(doc, images, fonts, opts, &[])
 }
 
+/// The book's opening pages, as the template chose them for print: the bulletin's
+/// masthead look on the title page with the contents, a book's cover then its contents,
+/// or an article's compact head and no contents page.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct FrontMatter<'a> {
+    pub front: crate::template::Front,
+    /// A contents page (else the navigation document alone lists the articles).
+    pub contents: bool,
+    /// The template's accent colour (the masthead's red, the cover's ground).
+    pub accent: crate::theme::Rgb,
+    /// The cover picture, by its key in the image set (`cover` in bulletin.toml).
+    pub cover_image: Option<&'a str>,
+}
+
+impl<'a> FrontMatter<'a> {
+    /// What `template` prints before the articles, for the e-book.
+    pub fn of(template: &crate::template::Template, cover_image: Option<&'a str>) -> Self {
+        FrontMatter {
+            front: template.document.front,
+            contents: template.document.contents,
+            accent: template.theme.accent,
+            cover_image,
+        }
+    }
+
+    /// The bulletin's: masthead, contents.
+    pub fn bulletin() -> Self {
+        let t = crate::template::Template::builtin("bulletin")
+            .unwrap_or_else(|| unreachable!("templates/bulletin.toml is built in"));
+        FrontMatter::of(&t, None)
+    }
+}
+
 /// [`write_epub`], with a page list of the printed PDF: a `pagebreak` marker where each
 /// printed page begins and a `page-list` nav (`marks` from the layout).
 pub fn write_epub_with_pages(
@@ -95,16 +129,45 @@ pub fn write_epub_with_pages(
     opts: &EpubOptions,
     marks: &[crate::layout::page::PageMark],
 ) -> Result<Vec<u8>, Error> {
+    write_epub_book(doc, images, fonts, opts, marks, &FrontMatter::bulletin())
+}
+
+/// [`write_epub_with_pages`], opening with the front matter the template chose.
+pub fn write_epub_book(
+    doc: &Document,
+    images: &ImageSet,
+    fonts: &[EpubFont],
+    opts: &EpubOptions,
+    marks: &[crate::layout::page::PageMark],
+    front: &FrontMatter<'_>,
+) -> Result<Vec<u8>, Error> {
     let modified = ident::format_timestamp(opts.modified_unix)?;
     let font_set = FontSet::new(fonts)?;
-    let plan = BookPlan::new(doc, images)?;
+    let mut plan = BookPlan::new(doc, images)?;
+    // The cover picture is no article's: it gets a name of its own.
+    if let Some(key) = front.cover_image
+        && !plan.images.contains_key(key)
+        && let Some(asset) = images.get(key)
+    {
+        let href = format!("images/cover-photo.{}", asset.format.extension());
+        plan.images
+            .insert(key.to_owned(), plan::PlannedImage { href, asset });
+    }
     let labels = Labels::for_lang(&plan.lang);
     let meta = &doc.meta;
 
     let mut usage = CharUsage::default();
-    let cover_svg = cover::cover_svg(doc, &plan.lang, &font_set);
+    let cover_photo = front
+        .cover_image
+        .and_then(|key| plan.images.get(key))
+        .map(|img| img.href.as_str());
+    let cover_svg = cover::cover_svg(doc, &plan.lang, &font_set, front, cover_photo);
     let cover_page = pages::cover_page(doc, &plan);
-    let contents_page = pages::contents_page(doc, &plan, &mut usage);
+    let contents_page = pages::contents_page(doc, &plan, &mut usage, front);
+    // The article template's compact head opens the first article.
+    let compact_head = (front.front == crate::template::Front::Head)
+        .then(|| pages::compact_head(doc, &plan, &mut usage))
+        .unwrap_or_default();
     let articles: Vec<BookArticle> = doc
         .articles
         .iter()
@@ -118,6 +181,7 @@ pub fn write_epub_with_pages(
                 planned,
                 &plan,
                 &mut usage,
+                if index == 0 { &compact_head } else { "" },
                 &marks
                     .iter()
                     .filter(|m| m.article == index)
@@ -137,7 +201,7 @@ pub fn write_epub_with_pages(
     );
 
     let embedded = subset::embed_fonts(&font_set, &font_set.assign(&usage))?;
-    let stylesheet = css::stylesheet(&embedded);
+    let stylesheet = css::stylesheet(&embedded) + &pages::front_css(front);
 
     let images: Vec<(String, &'static str, std::sync::Arc<[u8]>)> = plan
         .images

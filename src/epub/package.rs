@@ -138,12 +138,15 @@ pub(crate) fn assemble(book: Book) -> Result<Vec<u8>, Error> {
             .reftype(ReferenceType::Cover),
     )
     .map_err(epub_err)?;
-    b.add_content(
-        EpubContent::new(CONTENTS_PAGE, book.contents_page.as_bytes())
-            .title(book.toc_name)
-            .reftype(ReferenceType::Toc),
-    )
-    .map_err(epub_err)?;
+    // An article's book has no contents page (empty): the navigation lists it.
+    if !book.contents_page.is_empty() {
+        b.add_content(
+            EpubContent::new(CONTENTS_PAGE, book.contents_page.as_bytes())
+                .title(book.toc_name)
+                .reftype(ReferenceType::Toc),
+        )
+        .map_err(epub_err)?;
+    }
     for (i, article) in book.articles.iter().enumerate() {
         let mut content = EpubContent::new(article.file.as_str(), article.xhtml.as_bytes());
         content.toc = article.toc.clone();

@@ -45,6 +45,8 @@ pub(crate) fn article_document(
     plan: &ArticlePlan,
     book: &BookPlan<'_>,
     usage: &mut CharUsage,
+    // Written at the top of the article: the article template's compact head, or "".
+    lead_in: &str,
     // (top-level block, printed page label, where inside the block): where printed pages
     // begin in this article (see `PageMark`).
     page_marks: &[(usize, &str, Option<(usize, &str)>)],
@@ -76,6 +78,7 @@ pub(crate) fn article_document(
         }
     };
     mark(&mut w, 0);
+    w.raw(lead_in);
     w.header();
     for (i, block) in article.blocks.iter().enumerate() {
         if i > 0 {

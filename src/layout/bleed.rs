@@ -15,6 +15,39 @@ const MM: f32 = 72.0 / 25.4;
 const MARK_MM: f32 = 5.0;
 const MARK_OFFSET_MM: f32 = 1.0;
 
+/// The largest part of a page a cover picture may take, from its foot up.
+const COVER_PHOTO_MAX: f32 = 0.45;
+
+/// A cover picture set across the foot of the page: as wide as the page plus the bleed on
+/// both sides and reaching the bleed at the foot (page coordinates, before the sheet is
+/// grown). A picture too tall for that width is set narrower, centred, on the foot.
+pub(crate) fn cover_photo(
+    key: &str,
+    image: &crate::assets::images::ImageAsset,
+    g: &super::Geometry,
+    bleed: f32,
+) -> Option<Item> {
+    let (pw, ph) = (image.width, image.height);
+    if pw == 0 || ph == 0 {
+        return None;
+    }
+    let aspect = ph as f32 / pw as f32;
+    let mut width = g.width + 2.0 * bleed;
+    let mut height = width * aspect;
+    let max = g.height * COVER_PHOTO_MAX + bleed;
+    if height > max {
+        width *= max / height;
+        height = max;
+    }
+    Some(Item::Image {
+        key: key.to_owned(),
+        x: (g.width - width) / 2.0,
+        y: g.height + bleed - height,
+        width,
+        height,
+    })
+}
+
 /// Moves every page onto a sheet with `bleed_mm` of bleed and crop marks around it.
 pub fn apply_bleed(pages: &mut Pages, bleed_mm: f32) {
     let bleed = bleed_mm.max(0.0) * MM;

@@ -197,7 +197,12 @@ pub fn layout_with_template(
             }
             Front::Cover => {
                 let mut frags = front_l.cover(doc, g.text_height);
-                frags.extend(front_l.credits(doc));
+                // A cover picture takes the foot of the cover: the credits go before the
+                // contents instead.
+                let photo = template.cover.is_some() && kind.contents;
+                if !photo {
+                    frags.extend(front_l.credits(doc));
+                }
                 for (n, p) in paginate(frags, g.text_height).into_iter().enumerate() {
                     let mut sheet = Sheet::new(p, true);
                     sheet.bare = n == 0;
@@ -209,7 +214,12 @@ pub fn layout_with_template(
                         blank.bare = true;
                         sheets.push(blank);
                     }
-                    let frags = front_l.contents(doc, starts);
+                    let mut frags = if photo {
+                        front_l.credits(doc)
+                    } else {
+                        Vec::new()
+                    };
+                    frags.extend(front_l.contents(doc, starts));
                     sheets.extend(
                         paginate(frags, g.text_height)
                             .into_iter()
@@ -346,6 +356,15 @@ pub fn layout_with_template(
                 item.translate(left + p.x, y);
                 page.items.push(item);
             }
+        }
+        // The cover picture, edge to edge at the foot of the cover, into the bleed.
+        if index == 0
+            && kind.front == Front::Cover
+            && let Some(photo) = template.cover.as_deref().and_then(|key| {
+                bleed::cover_photo(key, images.get(key)?, &g, template.bleed_mm * MM)
+            })
+        {
+            page.items.push(photo);
         }
         if !sheet.bare {
             // The compact head of the article template already names the publication.
