@@ -148,3 +148,120 @@ fn bleed_grows_the_sheet_writes_boxes_and_draws_crop_marks() {
     assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
     assert!(stderr(&bad).contains("millimetres"), "{}", stderr(&bad));
 }
+
+/// Grey levels of page `page` rendered at 72 dpi (1 px = 1 pt): (width, height, pixels).
+fn render_gray(pdf: &Path, page: usize) -> (usize, usize, Vec<u8>) {
+    let prefix = pdf.with_extension(format!("gray-{page}"));
+    let n = page.to_string();
+    let out = tool(
+        "pdftoppm",
+        &[
+            "-gray",
+            "-r",
+            "72",
+            "-f",
+            &n,
+            "-l",
+            &n,
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pgm = std::fs::read(format!("{}.pgm", prefix.display())).unwrap();
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&pgm[start..at]).into_owned());
+    }
+    let (w, h) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    (w, h, pgm[at + 1..].to_vec())
+}
+
+#[test]
+fn the_report_cover_picture_reaches_the_bleed_edge() {
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("print_bleed_cover");
+    let _ = std::fs::remove_dir_all(&root);
+    let content = root.join("content");
+    copy_dir(&repo().join("content"), &content);
+    std::fs::copy(
+        content.join("images/Wechat picture _20230901114436_1.jpg"),
+        content.join("images/cover.jpg"),
+    )
+    .unwrap();
+    let config = content.join("bulletin.toml");
+    let toml = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("cover = \"images/cover.jpg\"\n{toml}")).unwrap();
+    let out = root.join("out");
+    folio_ok(&[
+        "build",
+        content.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--template",
+        "report",
+        "--bleed",
+        "3mm",
+    ]);
+    let pdf = out.join("bulletin.pdf");
+    let [media, trim, bleed] = boxes(&pdf);
+    let (w, h, px) = render_gray(&pdf, 1);
+    assert!((w as f64 - media[2]).abs() <= 1.0 && (h as f64 - media[3]).abs() <= 1.0);
+    let at = |x: f64, y_from_bottom: f64| {
+        let (x, y) = (x as usize, h - 1 - y_from_bottom as usize);
+        px[y * w + x]
+    };
+    // Along the foot of the cover: inside the bleed (left, right, below the trim) the
+    // picture is painted; a point beyond the bleed is white sheet.
+    let (left, right, bottom) = (bleed[0] + 0.8, bleed[2] - 0.8, bleed[1] + 0.8);
+    let dark = |v: u8| v < 235;
+    let rows = [bottom, bottom + 20.0, bottom + 60.0];
+    let painted: usize = rows
+        .iter()
+        .map(|&y| usize::from(dark(at(left, y))) + usize::from(dark(at(right, y))))
+        .sum();
+    assert!(
+        painted >= 4,
+        "the picture does not reach the side bleed: {painted}/6"
+    );
+    let across: usize = (0..20)
+        .map(|i| trim[0] + (trim[2] - trim[0]) * f64::from(i) / 20.0)
+        .filter(|&x| dark(at(x, bottom)))
+        .count();
+    assert!(
+        across >= 12,
+        "the picture does not reach the foot bleed: {across}/20"
+    );
+    // Beyond the bleed (between it and the crop marks) nothing is painted.
+    for &y in &rows {
+        assert!(
+            !dark(at(bleed[0] - 3.0, y)),
+            "painted beyond the bleed at {y}"
+        );
+    }
+    assert!(
+        trim[1] - bleed[1] > 8.0 && trim[1] - bleed[1] < 9.0,
+        "{trim:?} {bleed:?}"
+    );
+
+    // The e-book's cover shows the same picture, stored beside the generated cover.
+    let list = stdout(&tool(
+        "unzip",
+        &["-l", out.join("bulletin.epub").to_str().unwrap()],
+    ));
+    assert!(list.contains("OEBPS/images/cover-photo.jpg"), "{list}");
+
+    // A cover that is not there is an error naming bulletin.toml's line.
+    std::fs::write(&config, format!("cover = \"images/nope.jpg\"\n{toml}")).unwrap();
+    let bad = folio(&["check", content.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("bulletin.toml:1"), "{}", stderr(&bad));
+}

