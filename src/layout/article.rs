@@ -692,6 +692,7 @@ impl<'a> ArticleLayout<'a> {
         pos: &SourcePos,
         out: &mut Vec<Fragment>,
     ) {
+        let image_ref = image;
         let key = image.key.as_str();
         // `<img width>` in CSS pixels (0.75 pt): the author's size, never wider.
         let asked = image.width.map(|px| px as f32 * 0.75);
@@ -725,13 +726,16 @@ impl<'a> ArticleLayout<'a> {
             height: h,
         }];
         let mut height = h;
-        let mut tags = vec![TagSpan {
-            items: 0..1,
-            path: path_with(
+        // A decorative picture is an artifact (an empty path), not a Figure.
+        let path = if image_ref.decorative {
+            std::sync::Arc::from([])
+        } else {
+            path_with(
                 &self.tag_stack,
                 self.tags.node(Role::Figure(alt.to_owned())),
-            ),
-        }];
+            )
+        };
+        let mut tags = vec![TagSpan { items: 0..1, path }];
         if !alt.is_empty() {
             height += 0.3 * t.body.size;
             let caption = StyledText::plain(alt, &t.caption);
