@@ -291,6 +291,8 @@ pub struct ImageRef {
     /// role="presentation">`): no text alternative is wanted; the EPUB hides it from
     /// assistive technology and the tagged PDF makes it an artifact.
     pub decorative: bool,
+    /// `{.bleed}`: printed edge to edge across the page and into the bleed.
+    pub bleed: bool,
 }
 
 /// Concatenates the plain text of inlines (for outlines, alt text, ids, search).

@@ -265,3 +265,49 @@ fn the_report_cover_picture_reaches_the_bleed_edge() {
     assert_eq!(bad.status.code(), Some(1), "{}", stderr(&bad));
     assert!(stderr(&bad).contains("bulletin.toml:1"), "{}", stderr(&bad));
 }
+
+#[test]
+fn a_picture_marked_bleed_runs_into_the_bleed_on_both_sides() {
+    let text = "新学期开学，校园里一片繁忙景象。".repeat(12);
+    let article = format!(
+        "---\ntitle: 出血图片\n---\n\n{text}\n\n![开学典礼会场](../images/Wechat%20picture%20_20230901114436_1.jpg){{.bleed}}\n\n{text}\n"
+    );
+    let (content, out) = write_book(
+        "print_bleed_photo",
+        "title = \"出血测试\"\n",
+        &[("01-bleed.md", &article)],
+    );
+    copy_dir(&repo().join("content/images"), &content.join("images"));
+    folio_ok(&[
+        "build",
+        content.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "pdf",
+        "--bleed",
+        "3mm",
+    ]);
+    let pdf = out.join("bulletin.pdf");
+    let [_, trim, bleed] = boxes(&pdf);
+    let pages = pdf_page_labels(&pdf).len();
+    // Rows (1 pt each) where both side bleeds are painted: the photo crosses the page.
+    let mut rows = 0;
+    let mut beyond = 0;
+    for page in 1..=pages {
+        let (w, h, px) = render_gray(&pdf, page);
+        let at = |x: f64, y: usize| px[y * w + x as usize];
+        for y in (h - trim[3] as usize)..(h - trim[1] as usize) {
+            if at(bleed[0] + 0.8, y) < 235 && at(bleed[2] - 0.8, y) < 235 {
+                rows += 1;
+                beyond += usize::from(at(bleed[0] - 3.0, y) < 235);
+            }
+        }
+    }
+    assert!(rows > 100, "{rows} rows of picture across the page");
+    assert_eq!(beyond, 0, "painted beyond the bleed");
+    // The text around it is all there.
+    let text_out: String = pdf_text(&pdf, None).split_whitespace().collect();
+    assert_eq!(text_out.matches("新学期开学").count(), 24, "{text_out}");
+    assert!(text_out.contains("开学典礼会场"), "the caption");
+}

@@ -17,6 +17,8 @@ pub(crate) enum Node {
         width: Option<u32>,
         /// `{.decorative}` or `role="presentation"` (see [`crate::model::ImageRef`]).
         decorative: bool,
+        /// `{.bleed}` (see [`crate::model::ImageRef`]).
+        bleed: bool,
     },
 }
 
@@ -55,6 +57,7 @@ pub(crate) enum Segment {
         line: u32,
         width: Option<u32>,
         decorative: bool,
+        bleed: bool,
     },
 }
 
@@ -81,12 +84,14 @@ pub(crate) fn split_at_images(nodes: Vec<Node>) -> Vec<Segment> {
                 line,
                 width,
                 decorative,
+                bleed,
             } => out.push(Segment::Figure {
                 dest,
                 alt,
                 line,
                 width,
                 decorative,
+                bleed,
             }),
             Node::Wrap(wrap, children) => {
                 let parts = split_at_images(children);
@@ -193,6 +198,7 @@ mod tests {
             line,
             width: None,
             decorative: false,
+            bleed: false,
         }
     }
 

@@ -87,7 +87,7 @@ fn is_newpage(nodes: &[Node]) -> bool {
 }
 
 /// The classes a picture's attribute block may carry.
-const IMAGE_CLASSES: &[&str] = &["decorative"];
+const IMAGE_CLASSES: &[&str] = &["decorative", "bleed"];
 
 /// Deepest nesting of quotes, lists and inline markup that is kept as structure. Real
 /// articles nest a few levels; hostile input can nest thousands, which would overflow the
@@ -498,13 +498,14 @@ impl Converter<'_, '_, '_> {
                 let alt = plain_text(&images_as_text(children, &mut false))
                     .trim()
                     .to_owned();
-                let (decorative, rest) = self.image_attrs(&alt, line);
+                let (decorative, bleed, rest) = self.image_attrs(&alt, line);
                 nodes.push(Node::Image {
                     dest: dest_url.into_string(),
                     alt,
                     line,
                     width: None,
                     decorative,
+                    bleed,
                 });
                 // The text after the attribute block.
                 match rest {
@@ -589,6 +590,7 @@ impl Converter<'_, '_, '_> {
                     line,
                     width,
                     decorative,
+                    bleed,
                 } => {
                     let md_dir = self.input.md_dir;
                     match resolve_image(&dest, md_dir, self.input.roots) {
@@ -596,6 +598,7 @@ impl Converter<'_, '_, '_> {
                             image: ImageRef {
                                 width,
                                 decorative,
+                                bleed,
                                 ..image
                             },
                             alt,
@@ -615,12 +618,12 @@ impl Converter<'_, '_, '_> {
     /// The attribute block right after an image (`![](x.jpg){.decorative}`), taken out of
     /// the text that follows; returns whether the picture is decorative, and the text after
     /// the block. Attributes folio does not use are warned about (and do not print either).
-    fn image_attrs(&mut self, alt: &str, line: u32) -> (bool, Option<String>) {
+    fn image_attrs(&mut self, alt: &str, line: u32) -> (bool, bool, Option<String>) {
         let Some((Event::Text(text), _)) = self.events.peek() else {
-            return (false, None);
+            return (false, false, None);
         };
         let Some((attrs, rest)) = attrs::leading(text) else {
-            return (false, None);
+            return (false, false, None);
         };
         let rest = Some(rest.to_owned()).filter(|r| !r.is_empty());
         self.events.next();
@@ -639,19 +642,20 @@ impl Converter<'_, '_, '_> {
                     "folio does not use `{}` on a picture; it is ignored",
                     unknown.join(" ")
                 ),
-                "pictures take {.decorative} (a picture that only decorates)",
+                "pictures take {.decorative} (a picture that only decorates) and {.bleed} (printed edge to edge)",
             );
         }
         let decorative = attrs.has_class("decorative");
+        let bleed = attrs.has_class("bleed");
         if decorative && !alt.is_empty() {
             self.warn(
                 line,
                 "a picture marked {.decorative} has alt text; it is kept as the picture's description and caption".to_owned(),
                 "leave the brackets empty for a decorative picture: ![](…){.decorative}",
             );
-            return (false, rest);
+            return (false, bleed, rest);
         }
-        (decorative, rest)
+        (decorative, bleed, rest)
     }
 
     /// Inline content where an image cannot go: images become their alt text, with a warning.

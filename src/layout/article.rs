@@ -52,6 +52,10 @@ pub struct ArticleLayout<'a> {
     pub foot_notes: bool,
     /// Notes already set at a page foot.
     attached: std::collections::BTreeSet<u32>,
+    /// The page's width and the print bleed, in points, for `{.bleed}` pictures (a page
+    /// width of 0: such pictures are set in the text block).
+    pub page_width: f32,
+    pub bleed: f32,
 }
 
 /// Indentation stops growing where it would leave less than this many ems of measure:
@@ -91,6 +95,8 @@ impl<'a> ArticleLayout<'a> {
             head_width: None,
             foot_notes: false,
             attached: Default::default(),
+            page_width: 0.0,
+            bleed: 0.0,
         }
     }
 
@@ -716,7 +722,22 @@ impl<'a> ArticleLayout<'a> {
             w *= max_h / h;
             h = max_h;
         }
-        let x = indent + (avail - w) / 2.0;
+        let mut x = indent + (avail - w) / 2.0;
+        // `{.bleed}`: as wide as the page and into the bleed on both sides (placed at the
+        // page edge when the page is assembled), if the page is tall enough for it.
+        let edge = (image_ref.bleed && indent == 0.0 && self.page_width > 0.0)
+            .then(|| {
+                let ew = self.page_width + 2.0 * self.bleed;
+                (ew, ew * image.height as f32 / image.width as f32)
+            })
+            .filter(|(_, eh)| *eh <= max_h);
+        if let Some((ew, eh)) = edge {
+            (x, w, h) = (-ew, ew, eh);
+        }
+        let (avail, span_width) = match edge {
+            Some(_) => (self.head_width.unwrap_or(self.width), self.head_width),
+            None => (avail, span_width),
+        };
         // Picture and caption are one unbreakable fragment that may float to the next page.
         let mut items = vec![Item::Image {
             key: key.to_owned(),

@@ -150,6 +150,8 @@ pub fn layout_with_template(
             l.title_align = title_align;
             l.head_width = (cols.count > 1).then_some(g.text_width);
             l.foot_notes = kind.notes == Notes::Foot;
+            l.page_width = g.width;
+            l.bleed = template.bleed_mm * MM;
             let frags = l.article(a);
             (frags, l.missing, l.warnings)
         })
@@ -354,6 +356,13 @@ pub fn layout_with_template(
             }
             for mut item in p.fragment.items {
                 item.translate(left + p.x, y);
+                // A picture as wide as the page (`{.bleed}`) starts at the bleed's edge,
+                // whichever margin this page has.
+                if let Item::Image { x, width, .. } = &mut item
+                    && *width >= g.width - 0.01
+                {
+                    *x = -template.bleed_mm * MM;
+                }
                 page.items.push(item);
             }
         }

@@ -113,6 +113,7 @@ impl Converter<'_, '_, '_> {
             line,
             width,
             decorative,
+            bleed: false,
         });
     }
 
