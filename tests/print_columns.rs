@@ -138,3 +138,157 @@ fn gutter_ink(pdf: &Path, page: usize, mid: f64) -> usize {
 fn squash(s: &str) -> String {
     s.split_whitespace().collect()
 }
+
+/// Grey pixels of a page rendered at 72 dpi (1 px = 1 pt): (width, pixels).
+fn gray_page(pdf: &Path, page: usize) -> (usize, Vec<u8>) {
+    let prefix = pdf.with_file_name(format!("page-{page}"));
+    let n = page.to_string();
+    let out = tool(
+        "pdftoppm",
+        &[
+            "-gray",
+            "-r",
+            "72",
+            "-f",
+            &n,
+            "-l",
+            &n,
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pgm = std::fs::read(format!("{}.pgm", prefix.display())).unwrap();
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&pgm[start..at]).into_owned());
+    }
+    (fields[1].parse().unwrap(), pgm[at + 1..].to_vec())
+}
+
+#[test]
+fn wide_tables_span_page_breaks_start_pages_and_headings_keep_in_their_column() {
+    let body = "新学期伊始，学校各部门围绕立德树人根本任务，认真谋划本学期重点工作，\
+                确保各项任务落到实处。"
+        .repeat(6);
+    let mut article = String::from("---\ntitle: 两栏排版检验\n---\n\n");
+    for i in 0..5 {
+        article.push_str(&format!("{body}\n\n## 小标题{i}\n\n{body}\n\n"));
+    }
+    article.push_str("| 表头甲 | 表头乙说明文字 | 表头丙说明文字 | 表头丁 |\n|---|---|---|---|\n");
+    for r in 0..6 {
+        article.push_str(&format!(
+            "| 行{r} | 这一列写得相当长以便超过一栏的宽度 | 另一列也写得相当长的说明文字 | 末列{r} |\n"
+        ));
+    }
+    article.push_str(&format!(
+        "\n{body}\n\n![会场全景](../images/Wechat%20picture%20_20230901114436_1.jpg)\n\n{body}\n\n<!-- pagebreak -->\n\n分页之后{body}\n"
+    ));
+    let (content, out) = write_book(
+        "print_columns_blocks",
+        "title = \"两栏\"\ncolumns = 2\n",
+        &[("01-columns.md", &article)],
+    );
+    copy_dir(&repo().join("content/images"), &content.join("images"));
+    folio_ok(&[
+        "build",
+        content.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "pdf",
+    ]);
+    let pdf = out.join("bulletin.pdf");
+    let boxes = word_boxes(&pdf);
+    let mid = 297.6;
+
+    // The wide table spans the columns: its header row's first cell is left of the gutter
+    // and its last right of it, on one line.
+    let find = |text: &str| {
+        boxes
+            .iter()
+            .find(|w| w.text.contains(text))
+            .unwrap_or_else(|| panic!("`{text}` not printed"))
+    };
+    let (first, last) = (find("表头甲"), find("表头丁"));
+    assert_eq!(first.page, last.page);
+    assert!(
+        (first.y_max - last.y_max).abs() < 2.0,
+        "header row on one line"
+    );
+    assert!(
+        first.x_max < mid - 8.0 && last.x_min > mid + 8.0,
+        "the table spans the gutter"
+    );
+    assert!(
+        gutter_ink(&pdf, first.page, mid) > 0,
+        "its grid crosses the gutter"
+    );
+
+    // `<!-- pagebreak -->`: what follows opens a new page.
+    let after = find("分页之后");
+    let first_on_page = boxes
+        .iter()
+        .filter(|w| w.page == after.page && w.y_max > 50.0 && w.y_max < 770.0)
+        .filter(|w| w.x_max < mid)
+        .min_by(|a, b| {
+            a.y_max
+                .total_cmp(&b.y_max)
+                .then(a.x_min.total_cmp(&b.x_min))
+        })
+        .unwrap();
+    assert!(
+        first_on_page.text.contains("分页之后"),
+        "{}",
+        first_on_page.text
+    );
+
+    // A heading never ends its column: text follows it in the same column and page.
+    for w in boxes.iter().filter(|w| w.text.starts_with("小标题")) {
+        let left = w.x_max < mid;
+        let below = boxes.iter().any(|o| {
+            o.page == w.page && o.y_min > w.y_max && o.y_max < 770.0 && (o.x_max < mid) == left
+        });
+        assert!(
+            below,
+            "heading `{}` ends a column on page {}",
+            w.text, w.page
+        );
+    }
+
+    // No text is set over a picture: each body word's box is mostly white paper.
+    let pages = boxes.iter().map(|w| w.page).max().unwrap();
+    for page in 1..=pages {
+        let (width, px) = gray_page(&pdf, page);
+        for w in boxes.iter().filter(|w| w.page == page) {
+            let (x0, x1) = (w.x_min.ceil() as usize, w.x_max.floor() as usize);
+            let (y0, y1) = (w.y_min.ceil() as usize, w.y_max.floor() as usize);
+            let mut dark = 0;
+            let mut all = 0;
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    all += 1;
+                    dark += usize::from(px[y * width + x] < 200);
+                }
+            }
+            assert!(
+                all == 0 || dark * 10 < all * 7,
+                "`{}` on page {page} is set over a picture ({dark}/{all} dark)",
+                w.text
+            );
+        }
+    }
+    let text = squash(&pdf_text(&pdf, None));
+    // Nothing lost: 13 paragraphs of six sentences, each with one 确.
+    assert_eq!(text.matches('确').count(), 13 * 6);
+    assert!(text.contains("末列5") && text.contains("会场全景"));
+}

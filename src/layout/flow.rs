@@ -129,6 +129,16 @@ pub fn paginate_columns(fragments: Vec<Fragment>, height: f32, cols: Columns) ->
     };
     let mut fragments = fragments.into_iter().peekable();
     while let Some(fragment) = fragments.next() {
+        if fragment.page_break {
+            // `<!-- pagebreak -->`: the columns so far end here, balanced; what follows
+            // starts a new page.
+            flush(&mut segment, &mut page, &mut top, &mut pages);
+            if !page.is_empty() {
+                pages.push(std::mem::take(&mut page));
+                top = 0.0;
+            }
+            continue;
+        }
         if !fragment.span {
             segment.push(fragment);
             continue;
@@ -140,8 +150,15 @@ pub fn paginate_columns(fragments: Vec<Fragment>, height: f32, cols: Columns) ->
         while let Some(next) = fragments.next_if(|f| f.span) {
             run.push(next);
         }
-        let mut need: f32 = run.iter().map(|f| f.gap_before + f.height).sum();
-        if run.last().is_some_and(|f| f.keep_with_next)
+        // What must fit below: the run's opening chain of kept-together fragments and the
+        // one they are kept with (a long spanning table may break after its first row).
+        let kept = run
+            .iter()
+            .position(|f| !f.keep_with_next)
+            .map_or(run.len(), |i| i + 1);
+        let mut need: f32 = run[..kept].iter().map(|f| f.gap_before + f.height).sum();
+        if kept == run.len()
+            && run.last().is_some_and(|f| f.keep_with_next)
             && let Some(next) = fragments.peek()
         {
             need += 2.0 * next.height;
@@ -150,27 +167,90 @@ pub fn paginate_columns(fragments: Vec<Fragment>, height: f32, cols: Columns) ->
             pages.push(std::mem::take(&mut page));
             top = 0.0;
         }
-        for fragment in run {
-            top += if page.is_empty() {
-                0.0
-            } else {
-                fragment.gap_before
-            };
-            let h = fragment.height;
-            page.push(Placed {
-                fragment,
-                y: top,
-                x: 0.0,
-                note: false,
-            });
-            top += h;
-        }
+        place_spanning(run, height, &mut page, &mut top, &mut pages);
     }
     flush(&mut segment, &mut page, &mut top, &mut pages);
     if !page.is_empty() {
         pages.push(page);
     }
     pages
+}
+
+/// Places a run of fragments across the full width, breaking the page where one does not
+/// fit (a spanning table's rows), carrying the fragments kept with it along and repeating
+/// a table's header row above a continued table.
+fn place_spanning(
+    run: Vec<Fragment>,
+    height: f32,
+    page: &mut Vec<Placed>,
+    top: &mut f32,
+    pages: &mut Vec<Vec<Placed>>,
+) {
+    // How many of the page's last placements belong to this run (only those may move).
+    let mut mine = 0usize;
+    for fragment in run {
+        let gap = if page.is_empty() {
+            0.0
+        } else {
+            fragment.gap_before
+        };
+        if !page.is_empty() && *top + gap + fragment.height > height + 0.01 {
+            let mut cut = page.len();
+            let first_mine = page.len() - mine;
+            while cut > first_mine && page[cut - 1].fragment.keep_with_next {
+                cut -= 1;
+            }
+            if cut == 0 {
+                cut = page.len();
+            }
+            let moved = page.split_off(cut);
+            pages.push(std::mem::take(page));
+            *top = 0.0;
+            mine = 0;
+            let first = moved.first().map_or(&fragment, |p| &p.fragment);
+            if let Some(header) = &first.repeat {
+                let mut header = (**header).clone();
+                header.gap_before = 0.0;
+                header.repeat = None;
+                header.span = true;
+                let h = header.height;
+                page.push(Placed {
+                    fragment: header,
+                    y: 0.0,
+                    x: 0.0,
+                    note: false,
+                });
+                *top = h;
+                mine += 1;
+            }
+            for p in moved {
+                let gap = if page.is_empty() {
+                    0.0
+                } else {
+                    p.fragment.gap_before
+                };
+                *top += gap;
+                let h = p.fragment.height;
+                page.push(Placed { y: *top, ..p });
+                *top += h;
+                mine += 1;
+            }
+        }
+        *top += if page.is_empty() {
+            0.0
+        } else {
+            fragment.gap_before
+        };
+        let h = fragment.height;
+        page.push(Placed {
+            fragment,
+            y: *top,
+            x: 0.0,
+            note: false,
+        });
+        *top += h;
+        mine += 1;
+    }
 }
 
 /// The least column height at which `frags` fit in `count` columns (within `free`).
@@ -520,6 +600,119 @@ mod tests {
                 .iter()
                 .flatten()
                 .all(|p| p.y + p.fragment.height <= 100.01)
+        );
+    }
+
+    fn line(h: f32) -> Fragment {
+        let mut f = frag(h, false);
+        f.gap_before = 0.0;
+        f
+    }
+
+    const TWO: Columns = Columns {
+        count: 2,
+        step: 60.0,
+    };
+
+    #[test]
+    fn a_page_break_in_two_columns_starts_a_new_page() {
+        let mut frags: Vec<Fragment> = (0..6).map(|_| line(10.0)).collect();
+        frags.push(Fragment {
+            page_break: true,
+            ..Default::default()
+        });
+        frags.extend((0..4).map(|_| line(10.0)));
+        let pages = paginate_columns(frags, 100.0, TWO);
+        assert_eq!(pages.len(), 2);
+        // Before the break: 6 lines balanced 3 + 3; after it: 4 lines balanced 2 + 2.
+        let per_column = |p: &Vec<Placed>, x: f32| p.iter().filter(|p| p.x == x).count();
+        assert_eq!(
+            (per_column(&pages[0], 0.0), per_column(&pages[0], 60.0)),
+            (3, 3)
+        );
+        assert_eq!(
+            (per_column(&pages[1], 0.0), per_column(&pages[1], 60.0)),
+            (2, 2)
+        );
+        assert_eq!(pages[1][0].y, 0.0);
+    }
+
+    #[test]
+    fn a_heading_keeps_with_its_text_inside_a_column() {
+        // Column 1 holds 9 lines and a heading would be its 10th; the heading goes to the
+        // top of column 2 with its line.
+        let mut frags: Vec<Fragment> = (0..9).map(|_| line(10.0)).collect();
+        let mut heading = line(10.0);
+        heading.keep_with_next = true;
+        heading.anchors.push(Anchor {
+            name: "h".into(),
+            outline: None,
+        });
+        frags.push(heading);
+        frags.extend((0..12).map(|_| line(10.0)));
+        let pages = paginate_columns(frags, 100.0, TWO);
+        let heading = pages
+            .iter()
+            .flatten()
+            .find(|p| !p.fragment.anchors.is_empty())
+            .unwrap();
+        assert_eq!(
+            (heading.x, heading.y),
+            (60.0, 0.0),
+            "heading at the top of column 2"
+        );
+        for page in &pages {
+            for p in page.iter().filter(|p| p.fragment.keep_with_next) {
+                let below = page.iter().any(|q| q.x == p.x && q.y > p.y);
+                assert!(below, "a heading ends its column");
+            }
+        }
+    }
+
+    #[test]
+    fn a_spanning_table_breaks_across_pages_repeating_its_header() {
+        let mut header = line(10.0);
+        header.keep_with_next = true;
+        header.span = true;
+        let shared = std::sync::Arc::new(header.clone());
+        let mut frags: Vec<Fragment> = (0..4).map(|_| line(10.0)).collect();
+        frags.push(header);
+        for _ in 0..22 {
+            let mut row = line(10.0);
+            row.span = true;
+            row.repeat = Some(shared.clone());
+            frags.push(row);
+        }
+        frags.extend((0..4).map(|_| line(10.0)));
+        let pages = paginate_columns(frags, 100.0, TWO);
+        for page in &pages {
+            assert!(page.iter().all(|p| p.y + p.fragment.height <= 100.01));
+        }
+        // Page 1: two balanced lines per column, then the header and 7 rows; page 2: the
+        // repeated header and 9 rows; page 3: header, the last 6 rows, the text after
+        // (balanced, two lines a column).
+        assert_eq!(pages.len(), 3);
+        assert!(pages[1][0].fragment.keep_with_next && pages[1][0].fragment.span);
+        assert!(pages[2][0].fragment.keep_with_next);
+        let rows: usize = pages
+            .iter()
+            .flatten()
+            .filter(|p| p.fragment.repeat.is_some())
+            .count();
+        assert_eq!(rows, 22, "every row placed once");
+        let last = &pages[2];
+        let text_after = last.iter().filter(|p| !p.fragment.span).count();
+        assert_eq!(text_after, 4);
+        let table_bottom = last
+            .iter()
+            .filter(|p| p.fragment.span)
+            .map(|p| p.y + p.fragment.height)
+            .fold(0.0f32, f32::max);
+        assert!(
+            last.iter()
+                .filter(|p| !p.fragment.span)
+                .all(|p| p.y >= table_bottom - 0.01),
+            "text after the table is set below it"
         );
     }
 

@@ -44,6 +44,22 @@ pub(crate) fn table(
             minimal[c] = minimal[c].max((min.min(nat) + 2.0 * pad).min(0.4 * width));
         }
     }
+    // With columns, a table wider than a column is set across all of them.
+    if let Some(full) = l
+        .head_width
+        .filter(|&full| indent == 0.0 && full > l.width + 0.01)
+        && natural.iter().sum::<f32>() > width + 0.01
+    {
+        let column = l.width;
+        l.width = full;
+        let mut out = table(l, align, head, rows, indent, pos);
+        l.width = column;
+        for f in &mut out {
+            f.span = true;
+            f.float = false;
+        }
+        return out;
+    }
     let groups = column_groups(&minimal, width);
     if groups.len() > 1 {
         l.warnings.push(
