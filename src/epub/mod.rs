@@ -165,9 +165,11 @@ pub fn write_epub_book(
     let cover_page = pages::cover_page(doc, &plan);
     let contents_page = pages::contents_page(doc, &plan, &mut usage, front);
     // The article template's compact head opens the first article.
-    let compact_head = (front.front == crate::template::Front::Head)
-        .then(|| pages::compact_head(doc, &plan, &mut usage))
-        .unwrap_or_default();
+    let compact_head = if front.front == crate::template::Front::Head {
+        pages::compact_head(doc, &plan, &mut usage)
+    } else {
+        String::new()
+    };
     let articles: Vec<BookArticle> = doc
         .articles
         .iter()

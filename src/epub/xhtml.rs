@@ -38,6 +38,10 @@ pub(crate) fn document(lang: &str, title: &str, body_class: &str, body: &str) ->
     out
 }
 
+/// Where a printed page begins: the top-level block, the page's label, and inside the
+/// block the count of non-blank characters before the page's first words and those words.
+pub(crate) type PageMarkAt<'a> = (usize, &'a str, Option<(usize, &'a str)>);
+
 /// Writes `article` as a complete XHTML document.
 pub(crate) fn article_document(
     article: &Article,
@@ -49,7 +53,7 @@ pub(crate) fn article_document(
     lead_in: &str,
     // (top-level block, printed page label, where inside the block): where printed pages
     // begin in this article (see `PageMark`).
-    page_marks: &[(usize, &str, Option<(usize, &str)>)],
+    page_marks: &[PageMarkAt<'_>],
 ) -> String {
     let labels = Labels::for_lang(&plan.lang);
     let mut w = ArticleWriter {

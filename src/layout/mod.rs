@@ -321,8 +321,8 @@ pub fn layout_with_template(
                 words.pop();
             }
             let words: String = words.chars().take(12).collect();
-            let lead =
-                (first.block_offset > 0 && !words.is_empty()).then(|| (first.block_offset, words));
+            let lead = (first.block_offset > 0 && !words.is_empty())
+                .then_some((first.block_offset, words));
             page_marks.push(page::PageMark {
                 label: if roman {
                     roman_numeral(number)
