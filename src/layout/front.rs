@@ -154,19 +154,73 @@ impl FrontLayout<'_> {
         }
     }
 
-    /// The 简报 masthead: name large, subtitle, the issue line, a double rule.
+    /// The 简报 masthead: name large, subtitle, the issue line, publisher left and date
+    /// right, a double rule.
     pub(crate) fn masthead(&mut self, doc: &Document) -> Vec<Fragment> {
         let t = self.theme;
         let m = &doc.meta;
+        let labels = Labels::for_lang(m.lang.as_str());
         let mut out = self.title_line(&m.title, &t.masthead_title, Align::Center);
         if let Some(sub) = &m.subtitle {
             out.extend(self.para(sub, &t.masthead_subtitle, Align::Center, 0.4 * t.body.size));
         }
-        if let Some(info) = Self::info_line(doc) {
-            out.extend(self.para(&info, &t.masthead_info, Align::Center, 0.8 * t.body.size));
+        if let Some(issue) = labels.issue(m.volume, m.issue) {
+            out.extend(self.para(&issue, &t.masthead_info, Align::Center, 0.8 * t.body.size));
         }
+        let date = m
+            .date
+            .as_deref()
+            .map(|d| crate::timestamp::display_date(d, m.lang.is_cjk()));
+        out.extend(self.imprint(m.publisher.as_deref(), date.as_deref()));
         out.push(self.rule(true));
         out
+    }
+
+    /// Publisher at the left and date at the right of one line (each its own paragraph
+    /// for the tagged PDF); one under the other when they do not share a line.
+    fn imprint(&mut self, publisher: Option<&str>, date: Option<&str>) -> Vec<Fragment> {
+        let t = self.theme;
+        let gap = 0.6 * t.body.size;
+        let left = publisher.map(|p| self.para(p, &t.masthead_info, Align::Left, gap));
+        let right = date.map(|d| self.para(d, &t.masthead_info, Align::Right, gap));
+        let (Some(left), Some(right)) = (left.clone(), right.clone()) else {
+            return left.into_iter().chain(right).flatten().collect();
+        };
+        let line_width = |frags: &[Fragment]| {
+            frags
+                .iter()
+                .flat_map(|f| &f.items)
+                .filter_map(|i| match i {
+                    Item::Text(run) => Some((
+                        run.x,
+                        run.x + run.glyphs.iter().map(|g| g.advance).sum::<f32>(),
+                    )),
+                    _ => None,
+                })
+                .fold((f32::MAX, 0.0f32), |(a, b), (x0, x1)| {
+                    (a.min(x0), b.max(x1))
+                })
+        };
+        let (_, left_end) = line_width(&left);
+        let (right_start, _) = line_width(&right);
+        if left.len() != 1 || right.len() != 1 || left_end + t.body.size > right_start {
+            return left.into_iter().chain(right).collect();
+        }
+        let mut line = Fragment {
+            gap_before: gap,
+            ..Default::default()
+        };
+        for part in left.into_iter().chain(right) {
+            let base = line.items.len();
+            line.tags
+                .extend(part.tags.into_iter().map(|span| tags::TagSpan {
+                    items: base + span.items.start..base + span.items.end,
+                    path: span.path,
+                }));
+            line.items.extend(part.items);
+            line.height = line.height.max(part.height);
+        }
+        vec![line]
     }
 
     /// A cover page: the title a third of the way down, subtitle, rule, issue line.
