@@ -408,7 +408,7 @@ fn inside(tree: &[Element], mut i: usize, kind: &str) -> bool {
 
 const LINKS_ARTICLE: &str = "---\ntitle: \"Pictures and links 图片与链接\"\nlang: en\n---\n\n\
 Intro with a [web link](https://example.org/a), an [inner link](#more), \
-an autolink https://example.org/b and a note[^n].\n\n\
+an autolink https://example.org/b, a [link to nowhere](#nowhere) and a note[^n].\n\n\
 ![](../images/emblem.png){.decorative}\n\n\
 <img src=\"../images/emblem.png\" alt=\"\" role=\"presentation\">\n\n\
 ![The university emblem](../images/emblem.png)\n\n\
@@ -452,8 +452,9 @@ fn links_notes_and_decorative_pictures_are_tagged() {
             "--template",
             template,
         ]);
-        // The decorative pictures raise no missing-alt warning.
+        // The decorative pictures raise no missing-alt warning; the link to nowhere does.
         assert!(!stderr(&run).contains("alt text"), "{}", stderr(&run));
+        assert!(stderr(&run).contains("#nowhere"), "{}", stderr(&run));
         let (doc, tree) = structure(&out.join("bulletin.pdf"));
         let dump = || {
             tree.iter()
@@ -501,7 +502,8 @@ fn links_notes_and_decorative_pictures_are_tagged() {
             );
         }
         // In the text: web link, inner link, autolink, the long link (one element over
-        // two lines), the table cell's link, the link inside a note, and two note marks.
+        // two lines), the table cell's link, the link inside a note, and two note marks;
+        // the link to nowhere lost its annotation and is no Link.
         let in_text = |kind: &str| links.iter().filter(|&&i| inside(&tree, i, kind)).count();
         assert_eq!(in_text("Sect"), 8, "{template}:\n{}", dump());
         assert_eq!(in_text("Reference"), 2, "{template}:\n{}", dump());

@@ -210,3 +210,42 @@ fn mark_fragment(
     }
     f.tags.extend(spans);
 }
+
+/// After some of a page's items were removed (`kept[i]` is false for a removed item), moves
+/// the spans onto the items left, dropping spans left empty.
+pub(crate) fn keep_items(spans: &mut Vec<TagSpan>, kept: &[bool]) {
+    if kept.iter().all(|&k| k) {
+        return;
+    }
+    // new_index[i]: how many kept items come before old item i.
+    let mut new_index = Vec::with_capacity(kept.len() + 1);
+    let mut n = 0;
+    for &k in kept {
+        new_index.push(n);
+        n += usize::from(k);
+    }
+    new_index.push(n);
+    let at = |i: usize| new_index[i.min(kept.len())];
+    for span in spans.iter_mut() {
+        span.items = at(span.items.start)..at(span.items.end);
+    }
+    spans.retain(|s| !s.items.is_empty());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_follow_removed_items() {
+        let path: Arc<[TagNode]> = Arc::from([]);
+        let span = |items: Range<usize>| TagSpan {
+            items,
+            path: path.clone(),
+        };
+        let mut spans = vec![span(0..3), span(2..3), span(3..5)];
+        keep_items(&mut spans, &[true, true, false, true, true]);
+        let ranges: Vec<Range<usize>> = spans.iter().map(|s| s.items.clone()).collect();
+        assert_eq!(ranges, [0..2, 2..4]);
+    }
+}

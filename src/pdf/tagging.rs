@@ -21,6 +21,9 @@ struct Element {
     /// The page this element's first content (its own or a descendant's) is on.
     first_page: Option<usize>,
     parent: Option<usize>,
+    /// Holds a link annotation (a `Link` without one, whose target went missing, is
+    /// written as a `Span`).
+    annotated: bool,
 }
 
 #[derive(Default)]
@@ -61,6 +64,7 @@ impl TreeBuilder {
                         children: Vec::new(),
                         first_page: None,
                         parent,
+                        annotated: false,
                     });
                     self.by_id.insert(node.id, i);
                     match parent {
@@ -104,6 +108,7 @@ impl TreeBuilder {
     pub(crate) fn add_link(&mut self, element: usize, id: Identifier) {
         if self.elements[element].role == Role::Link {
             self.elements[element].children.push(Child::Leaf(id));
+            self.elements[element].annotated = true;
             return;
         }
         let i = self.elements.len();
@@ -113,6 +118,7 @@ impl TreeBuilder {
             children: vec![Child::Leaf(id)],
             first_page: None,
             parent: Some(element),
+            annotated: true,
         });
         self.elements[element].children.push(Child::Group(i));
     }
@@ -140,7 +146,10 @@ impl TreeBuilder {
         if children.is_empty() {
             return None;
         }
-        let kind = kind(&e.role);
+        let kind = match e.role {
+            Role::Link if !e.annotated => Tag::Span.into(),
+            _ => kind(&e.role),
+        };
         let kind = match &e.lang {
             Some(lang) => kind.with_lang(Some(lang.clone())),
             None => kind,
