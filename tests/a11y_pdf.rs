@@ -204,7 +204,15 @@ fn structure_tree_follows_the_articles() {
     ] {
         assert!(tree.iter().any(|e| e.kind == kind), "no {kind} in the tree");
     }
-    for kind in ["Caption", "Note", "TOC", "TOCI", "Link", "Code"] {
+    for kind in [
+        "Caption",
+        "Note",
+        "Reference",
+        "TOC",
+        "TOCI",
+        "Link",
+        "Code",
+    ] {
         assert!(tree.iter().any(|e| e.kind == kind), "no {kind} in the tree");
     }
 }

@@ -283,7 +283,12 @@ pub fn write_pdf(
                         width,
                         height,
                         target,
-                    } => links.push((*x, *y, *width, *height, target, element)),
+                    } => {
+                        // A link in a repeated table header is still a link: its
+                        // annotation joins the header cell's element.
+                        let element = path_of[item_index].and_then(|p| tree.declare(p));
+                        links.push((*x, *y, *width, *height, target, element));
+                    }
                 }
                 if let Some(id) = id {
                     surface.end_tagged();
