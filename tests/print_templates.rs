@@ -260,8 +260,9 @@ fn a_user_template_is_checked_with_file_and_line() {
 }
 
 /// The sample as an e-book in `template`: its files by name.
-fn epub_files(template: &str) -> (PathBuf, std::collections::BTreeMap<String, String>) {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("print_tpl_epub_{template}"));
+fn epub_files(template: &str, tag: &str) -> (PathBuf, std::collections::BTreeMap<String, String>) {
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("print_tpl_epub_{template}_{tag}"));
     let _ = std::fs::remove_dir_all(&dir);
     folio_ok(&[
         "build",
@@ -305,7 +306,7 @@ fn epub_files(template: &str) -> (PathBuf, std::collections::BTreeMap<String, St
 fn the_ebook_opens_with_the_templates_front_matter() {
     // Bulletin: a title page with the masthead look (name large in the accent red, issue
     // line, publisher left and date right over a double red rule), the contents below.
-    let (_, files) = epub_files("bulletin");
+    let (_, files) = epub_files("bulletin", "front");
     let front = &files["OEBPS/contents.xhtml"];
     assert!(front.contains("class=\"masthead\""), "{front}");
     assert!(front.contains("北京理工大学新闻简报</h1>"), "{front}");
@@ -330,7 +331,7 @@ fn the_ebook_opens_with_the_templates_front_matter() {
 
     // Report: the cover (title, subtitle, publisher, date on the book's blue), then the
     // contents alone, then the chapters.
-    let (_, files) = epub_files("report");
+    let (_, files) = epub_files("report", "front");
     let contents = &files["OEBPS/contents.xhtml"];
     assert!(!contents.contains("masthead"), "{contents}");
     assert!(
@@ -342,7 +343,7 @@ fn the_ebook_opens_with_the_templates_front_matter() {
     assert!(files.contains_key("OEBPS/cover.xhtml"));
 
     // Article: no contents page; the first article opens under the compact head.
-    let (_, files) = epub_files("article");
+    let (_, files) = epub_files("article", "front");
     assert!(
         !files.contains_key("OEBPS/contents.xhtml"),
         "{:?}",
@@ -364,4 +365,56 @@ fn the_ebook_opens_with_the_templates_front_matter() {
         .count();
     assert_eq!(others, 1, "one compact head, above the first article");
     assert!(!files["OEBPS/nav.xhtml"].contains("contents.xhtml"));
+}
+
+/// Ace by DAISY's violations on `epub` (`impact: rule`), or `None` when Ace is not
+/// installed (a failure under CI=true, where `.ci/run` installs it).
+fn ace_violations(epub: &Path) -> Option<Vec<String>> {
+    let ace = ["ace-cli", "ace"].into_iter().find(|name| {
+        std::process::Command::new(name)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    let Some(ace) = ace else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "Ace by DAISY is needed in CI: `bash .ci/run` installs it"
+        );
+        eprintln!("SKIP: Ace by DAISY not found (npm i -g @daisy/ace-cli)");
+        return None;
+    };
+    let report = epub.with_extension("ace");
+    let _ = std::fs::remove_dir_all(&report);
+    let mut cmd = std::process::Command::new(ace);
+    cmd.args(["-s", "-f", "-o"])
+        .arg(&report)
+        .arg(epub)
+        .env("PUPPETEER_SKIP_DOWNLOAD", "1");
+    if std::env::var_os("PUPPETEER_EXECUTABLE_PATH").is_none() {
+        cmd.env("PUPPETEER_EXECUTABLE_PATH", "/usr/bin/chromium");
+    }
+    let out = cmd.output().expect("run ace");
+    let json = std::fs::read_to_string(report.join("report.json"))
+        .unwrap_or_else(|e| panic!("Ace wrote no report ({e}): {}", stderr(&out)));
+    let json: serde_json::Value = serde_json::from_str(&json).expect("Ace JSON");
+    let mut found = Vec::new();
+    for doc in json["assertions"].as_array().expect("assertions") {
+        for a in doc["assertions"].as_array().into_iter().flatten() {
+            let impact = a["earl:test"]["earl:impact"].as_str().unwrap_or("?");
+            let rule = a["earl:test"]["dct:title"].as_str().unwrap_or("?");
+            found.push(format!("{impact}: {rule}"));
+        }
+    }
+    Some(found)
+}
+
+#[test]
+fn ace_finds_nothing_in_the_report_and_article_ebooks() {
+    for template in ["report", "article"] {
+        let (epub, _) = epub_files(template, "ace");
+        if let Some(found) = ace_violations(&epub) {
+            assert!(found.is_empty(), "Ace on the {template} e-book: {found:#?}");
+        }
+    }
 }
