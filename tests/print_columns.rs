@@ -179,7 +179,7 @@ fn gray_page(pdf: &Path, page: usize) -> (usize, Vec<u8>) {
 fn wide_tables_span_page_breaks_start_pages_and_headings_keep_in_their_column() {
     let body = "新学期伊始，学校各部门围绕立德树人根本任务，认真谋划本学期重点工作，\
                 确保各项任务落到实处。"
-        .repeat(6);
+        .repeat(10);
     let mut article = String::from("---\ntitle: 两栏排版检验\n---\n\n");
     for i in 0..5 {
         article.push_str(&format!("{body}\n\n## 小标题{i}\n\n{body}\n\n"));
@@ -205,11 +205,58 @@ fn wide_tables_span_page_breaks_start_pages_and_headings_keep_in_their_column() 
         "-o",
         out.to_str().unwrap(),
         "--format",
-        "pdf",
+        "pdf,epub",
     ]);
     let pdf = out.join("bulletin.pdf");
     let boxes = word_boxes(&pdf);
     let mid = 297.6;
+
+    // The e-book's page list: a page that begins inside a paragraph is marked at the
+    // words that open its first column.
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(out.join("bulletin.epub")).unwrap()).unwrap();
+    let mut xhtml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("OEBPS/a-01-columns.xhtml").unwrap(),
+        &mut xhtml,
+    )
+    .unwrap();
+    let mut inside = 0;
+    for part in xhtml.split("<span epub:type=\"pagebreak\"").skip(1) {
+        let label: usize = part
+            .split("aria-label=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .and_then(|s| s.parse().ok())
+            .unwrap();
+        let after = &part[part.find("</span>").unwrap() + "</span>".len()..];
+        if after.starts_with('\n') {
+            continue;
+        }
+        inside += 1;
+        let visible: String = after
+            .split('<')
+            .map(|s| s.split_once('>').map_or(s, |(_, t)| t))
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<String>()
+            .chars()
+            .take(6)
+            .collect();
+        let first = boxes
+            .iter()
+            .filter(|w| w.page == label && w.y_max > 50.0 && w.y_max < 770.0 && w.x_max < mid)
+            // A continued table's repeated header row is not where the page's text begins.
+            .filter(|w| !w.text.starts_with("表头"))
+            .min_by(|a, b| a.y_max.total_cmp(&b.y_max))
+            .unwrap();
+        assert!(
+            first.text.starts_with(&visible) || visible.starts_with(&first.text),
+            "page {label} begins with `{}`; its marker stands before `{visible}`",
+            first.text
+        );
+    }
+    assert!(inside >= 2, "{inside} pages marked inside a paragraph");
 
     // The wide table spans the columns: its header row's first cell is left of the gutter
     // and its last right of it, on one line.
@@ -288,7 +335,7 @@ fn wide_tables_span_page_breaks_start_pages_and_headings_keep_in_their_column() 
         }
     }
     let text = squash(&pdf_text(&pdf, None));
-    // Nothing lost: 13 paragraphs of six sentences, each with one 确.
-    assert_eq!(text.matches('确').count(), 13 * 6);
+    // Nothing lost: 13 paragraphs of ten sentences, each with one 确.
+    assert_eq!(text.matches('确').count(), 13 * 10);
     assert!(text.contains("末列5") && text.contains("会场全景"));
 }
