@@ -310,4 +310,23 @@ fn a_picture_marked_bleed_runs_into_the_bleed_on_both_sides() {
     let text_out: String = pdf_text(&pdf, None).split_whitespace().collect();
     assert_eq!(text_out.matches("新学期开学").count(), 24, "{text_out}");
     assert!(text_out.contains("开学典礼会场"), "the caption");
+
+    // The e-book shows it across the whole width.
+    folio_ok(&[
+        "build",
+        content.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "epub",
+    ]);
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(out.join("bulletin.epub")).unwrap()).unwrap();
+    let mut xhtml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("OEBPS/a-01-bleed.xhtml").unwrap(),
+        &mut xhtml,
+    )
+    .unwrap();
+    assert!(xhtml.contains("<figure class=\"bleed\">"), "{xhtml}");
 }

@@ -217,6 +217,12 @@ pub(crate) fn front_css(front: &FrontMatter<'_>) -> String {
   font-size: 0.85em;
   margin: 0.2em 0 0 0;
 }}
+
+/* `{{.bleed}}` pictures: edge to edge in print, the whole width on screen */
+figure.bleed img {{
+  width: 100%;
+  max-height: none;
+}}
 "#
     )
 }

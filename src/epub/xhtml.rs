@@ -470,7 +470,12 @@ impl ArticleWriter<'_, '_> {
             height = ((height as u64 * w as u64 + width as u64 / 2) / width as u64).max(1) as u32;
             width = w;
         }
-        self.raw("<figure>\n<img src=\"");
+        // `{.bleed}`: printed edge to edge, shown across the whole screen width.
+        self.raw(if picture.bleed {
+            "<figure class=\"bleed\">\n<img src=\""
+        } else {
+            "<figure>\n<img src=\""
+        });
         self.attr(&href);
         self.raw("\" alt=\"");
         self.attr(&xml::label(alt));
