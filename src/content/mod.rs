@@ -24,6 +24,7 @@ mod inlines;
 mod markdown;
 pub(crate) mod paths;
 pub(crate) mod source;
+pub(crate) mod spanned;
 
 use std::collections::HashSet;
 use std::path::Path;
