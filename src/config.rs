@@ -6,7 +6,6 @@
 //! Unknown keys only warn: an old or misspelt key must not stop a build, but it must not be
 //! silently ignored either.
 
-use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -17,9 +16,7 @@ use serde::de::{MapAccess, Visitor};
 use crate::content::fields::{IsoDate, LangTag};
 use crate::content::paths::normalize_lexically;
 use crate::content::source;
-use crate::content::spanned::{
-    self, Bad, Check, CheckVisitor, Format, Lined, List, Opt, Reader, Val, Whole, checked,
-};
+use crate::content::spanned::{self, Format, Lined, List, Opt, Reader, Val, Whole};
 use crate::diagnostics::{Diagnostic, Diagnostics, Error};
 use crate::model::{Lang, Meta};
 
@@ -224,8 +221,8 @@ fn default_config(title: String) -> Config {
 }
 
 /// `bulletin.toml` as written: one serde struct per table, every key optional (`Opt`: a
-/// wrong value is reported with its line and read as absent). A new key is a field here, an
-/// example in `EXAMPLES` and a line in `parse_config`.
+/// wrong value is reported with its line and read as absent). A new key is a field here and
+/// a line in `parse_config`.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct Raw {
@@ -266,40 +263,6 @@ struct RawPrint {
     bleed: Opt<Lined<Mm>>,
 }
 
-/// Example values for the help line of a wrong value, by key path.
-const EXAMPLES: &[(&str, &str)] = &[
-    ("title", "\"…\""),
-    ("subtitle", "\"…\""),
-    ("volume", "3"),
-    ("issue", "17"),
-    ("date", "2023-09-01"),
-    ("language", "\"zh-CN\""),
-    ("publisher", "\"…\""),
-    ("editor", "\"…\""),
-    ("authors", "[\"…\", \"…\"]"),
-    ("order", "[\"02-opening.md\", \"01-meeting.md\"]"),
-    ("page", "{ size = \"A4\", margins = 20 }"),
-    (
-        "page.size",
-        "\"A4\" (or A5, B5, Letter, or width×height in millimetres: \"170x240\")",
-    ),
-    (
-        "page.margins",
-        "20  or  { top = 22, bottom = 22, left = 20, right = 20 }",
-    ),
-    ("page.margins.top", "22"),
-    ("page.margins.bottom", "22"),
-    ("page.margins.left", "20"),
-    ("page.margins.right", "20"),
-    ("fonts", "{ dirs = [\"fonts\"] }"),
-    ("fonts.dirs", "[\"fonts\"]"),
-    ("template", "\"report\""),
-    ("columns", "2"),
-    ("print", "{ bleed = 3 }"),
-    ("print.bleed", "3"),
-    ("max_dpi", "300"),
-];
-
 /// Parses the text of `bulletin.toml`; `root_abs` anchors relative font folders.
 pub(crate) fn parse_config(text: &str, root_abs: &Path, fallback_title: &str) -> ConfigRead {
     let mut config = default_config(fallback_title.to_owned());
@@ -321,7 +284,7 @@ pub(crate) fn parse_config(text: &str, root_abs: &Path, fallback_title: &str) ->
             };
         }
     };
-    let r = Reader::new(Format::Toml, Arc::from(CONFIG_FILE), EXAMPLES);
+    let r = Reader::new(Format::Toml, Arc::from(CONFIG_FILE));
     let raw: Raw = r.read(&root).unwrap_or_default();
     let text = |t: Opt<String>| t.0.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let meta = &mut config.meta;
@@ -443,39 +406,40 @@ pub(crate) fn parse_config(text: &str, root_abs: &Path, fallback_title: &str) ->
 }
 
 /// A finite number of millimetres, at most a page's largest side.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(try_from = "f64")]
 struct Mm(f32);
 
-impl Check for Mm {
-    const WHAT: &'static str = "a number of millimetres";
-    fn from_number(n: f64, _: bool) -> Result<Self, Bad> {
+impl TryFrom<f64> for Mm {
+    type Error = &'static str;
+    fn try_from(n: f64) -> Result<Self, Self::Error> {
         match n.is_finite() && n.abs() <= f64::from(MAX_PAGE_MM) {
             true => Ok(Mm(n as f32)),
-            false => Err(Bad::Value("must be a finite number of millimetres".into())),
+            false => Err("must be a finite number of millimetres"),
         }
     }
 }
 
 /// `A4`, `Letter`, `170x240`: width and height in millimetres, each 1 to `MAX_PAGE_MM`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(try_from = "String")]
 struct PageSize(f32, f32);
 
-impl Check for PageSize {
-    const WHAT: &'static str = "a string";
-    fn from_text(s: &str) -> Result<Self, Bad> {
-        match parse_size(s) {
+impl TryFrom<String> for PageSize {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        let help = "use A4, A5, B5, Letter or width×height in millimetres, e.g. \"170x240\"";
+        match parse_size(&s) {
             Some((w, h)) if w > 0.0 && h > 0.0 && w <= MAX_PAGE_MM && h <= MAX_PAGE_MM => {
                 Ok(PageSize(w, h))
             }
-            Some(_) => Err(Bad::Value(format!(
+            Some(_) => Err(format!(
                 "page size `{s}` is out of range (each side 1 to {MAX_PAGE_MM:.0} mm)"
-            ))),
-            None => Err(Bad::Value(format!("unknown page size `{s}`"))),
+            )),
+            None => Err(format!("unknown page size `{s}`: {help}")),
         }
     }
 }
-
-checked!(Mm, PageSize);
 
 /// `margins = 20` (every side) or `margins = { top = 22, … }` (the rest 20 mm).
 #[derive(Debug, Clone, Copy)]
@@ -502,7 +466,7 @@ impl<'de> Deserialize<'de> for Sides {
                 self.visit_f64(n as f64)
             }
             fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Sides, E> {
-                let Mm(v) = CheckVisitor::<Mm>(PhantomData).visit_f64(n)?;
+                let Mm(v) = Mm::try_from(n).map_err(E::custom)?;
                 Ok(Sides(Margins {
                     top: v,
                     bottom: v,

@@ -1,7 +1,6 @@
 //! Checks shared by `bulletin.toml` and article front matter: dates, language tags and the
 //! wording of "unknown key" warnings, so both files speak to the author the same way.
 
-use super::spanned::{Bad, Check, checked};
 use crate::model::Lang;
 
 /// True for an ISO `YYYY-MM-DD` date that exists in the Gregorian calendar.
@@ -72,34 +71,35 @@ pub(crate) fn did_you_mean<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> 
 }
 
 /// `YYYY-MM-DD`, quoted or a bare TOML date.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(try_from = "String")]
 pub(crate) struct IsoDate(pub String);
 
-impl Check for IsoDate {
-    const WHAT: &'static str = "a date";
-    fn from_text(s: &str) -> Result<Self, Bad> {
+impl TryFrom<String> for IsoDate {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
         let s = s.trim();
         match is_valid_date(s) {
             true => Ok(IsoDate(s.to_owned())),
-            false => Err(Bad::Value(format!("`{s}` is not a valid date"))),
+            false => Err(format!(
+                "`{s}` is not a valid date (write YYYY-MM-DD, e.g. 2023-09-01)"
+            )),
         }
     }
 }
 
 /// A well-formed BCP 47 language tag.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(try_from = "String")]
 pub(crate) struct LangTag(pub Lang);
 
-impl Check for LangTag {
-    const WHAT: &'static str = "a language tag";
-    fn from_text(s: &str) -> Result<Self, Bad> {
+impl TryFrom<String> for LangTag {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
         let s = s.trim();
-        check_lang(s).map_err(Bad::Value)?;
-        Ok(LangTag(Lang(s.to_owned())))
+        check_lang(s).map(|()| LangTag(Lang(s.to_owned())))
     }
 }
-
-checked!(IsoDate, LangTag);
 
 #[cfg(test)]
 mod tests {

@@ -111,16 +111,6 @@ struct Raw {
     tags: Opt<List<String>>,
 }
 
-const EXAMPLES: &[(&str, &str)] = &[
-    ("title", "\"…\""),
-    ("subtitle", "\"…\""),
-    ("summary", "\"…\""),
-    ("date", "2023-09-01"),
-    ("author", "\"…\"  or  [\"…\", \"…\"]"),
-    ("tags", "[\"…\", \"…\"]"),
-    ("lang", "\"zh-CN\""),
-];
-
 /// Parses and checks a front-matter block. Problems go to `diags`; the returned fields hold
 /// whatever could be read (the caller needs the language even when the title is broken).
 pub(crate) fn parse(block: &Block<'_>, file: &Arc<str>, diags: &mut Vec<Diagnostic>) -> Fields {
@@ -149,7 +139,7 @@ pub(crate) fn parse(block: &Block<'_>, file: &Arc<str>, diags: &mut Vec<Diagnost
     let Ok(root) = root else {
         return Fields::default();
     };
-    let reader = Reader::new(block.format, file.clone(), EXAMPLES);
+    let reader = Reader::new(block.format, file.clone());
     if !matches!(root.val, Val::Map(_) | Val::Null) {
         let help = "for example:\n    title: \"…\"\n    date: 2023-09-01";
         reader.error(

@@ -2,13 +2,13 @@
 //! TOML front matter of each article.
 //!
 //! Both formats are parsed with positions (toml's `DeTable`, saphyr's event parser) into one
-//! `Node` tree that knows the file line of every key and value. Plain serde structs are read
-//! from that tree, so the checks live in small validating types (`Whole`, `IsoDate`,
-//! `LangTag`, …) rather than in hand walkers, and every finding names its line:
-//! - a value that fails is recorded at its line and then read as absent (`Opt`), so one run
-//!   reports every problem of a file, not only the first;
-//! - a key that no field reads is reported against the struct's own field list (which serde
-//!   hands to `deserialize_struct`), with the nearest known key.
+//! `Node` tree that knows the file line of every key and value. Plain serde structs are then
+//! read from that tree through `De`, with the checks in small validating types (`Whole`,
+//! `IsoDate`, `LangTag`, … via `try_from`), and every finding names its line:
+//! - an error is recorded at the value it came out of, then that value reads as absent (`Opt`),
+//!   so one run reports every problem of a file, not only the first;
+//! - a key no field reads is reported against the struct's field list, which serde hands to
+//!   `deserialize_struct`, with the nearest known key.
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -20,7 +20,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 
 use super::fields;
-use super::source::LineIndex;
+use super::source::{LineIndex, to_line};
 use crate::diagnostics::Diagnostic;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,10 +43,8 @@ pub(crate) enum Val {
     Int(i64),
     Float(f64),
     Str(String),
-    /// A TOML local date, as written (`2023-09-01`).
-    Date(String),
-    /// A TOML date-time (or offset date-time), as written.
-    DateTime(String),
+    /// A TOML date or date-time, as written; `true` when it has no time.
+    Date(String, bool),
     List(Vec<Node>),
     /// Entries in file order, each key with its line.
     Map(Vec<(String, u32, Node)>),
@@ -68,8 +66,8 @@ impl Node {
             Val::Int(_) => ("integer", "number"),
             Val::Float(_) => ("float", "number"),
             Val::Str(_) => ("string", "string"),
-            Val::Date(_) => ("date", "date"),
-            Val::DateTime(_) => ("date-time", "date-time"),
+            Val::Date(_, true) => ("date", "date"),
+            Val::Date(_, false) => ("date-time", "date-time"),
             Val::List(_) => ("array", "list"),
             Val::Map(_) => ("table", "mapping"),
         };
@@ -77,50 +75,43 @@ impl Node {
     }
 }
 
-/// A syntax error: file line and message. The parsers stop at these.
+/// A syntax error: file line and message.
 pub(crate) type SyntaxError = (u32, String);
 
-/// Parses TOML whose first line is file line `first_line`; every syntax error, one per line.
+/// Parses TOML whose first line is file line `first_line`; on failure every syntax error,
+/// one per line (later ones on a line are echoes of the first).
 pub(crate) fn parse_toml(text: &str, first_line: u32) -> Result<Node, Vec<SyntaxError>> {
     use toml::de::{DeTable, DeValue};
+    type At<'a> = &'a dyn Fn(usize) -> u32;
     let lines = LineIndex::new(text);
     let at = |offset: usize| first_line.saturating_add(lines.line(offset) - 1);
     let (table, errors) = DeTable::parse_recoverable(text);
-    if !errors.is_empty() {
-        let mut found: Vec<SyntaxError> = Vec::new();
-        for e in errors {
-            let line = e.span().map_or(first_line, |s| at(s.start));
-            // Later errors on the same line are echoes of the first.
-            if !found.iter().any(|(l, _)| *l == line) {
-                found.push((line, e.message().trim().to_owned()));
-            }
+    let mut found: Vec<SyntaxError> = Vec::new();
+    for e in errors {
+        let line = e.span().map_or(first_line, |s| at(s.start));
+        if !found.iter().any(|(l, _)| *l == line) {
+            found.push((line, e.message().trim().to_owned()));
         }
-        return Err(found);
     }
-    fn number<T: std::str::FromStr>(s: &str) -> Option<T> {
-        s.replace('_', "").parse().ok()
-    }
-    fn map(t: &DeTable<'_>, at: &dyn Fn(usize) -> u32) -> Val {
+    fn map(t: &DeTable<'_>, at: At<'_>) -> Val {
         let mut entries: Vec<_> = t.iter().collect();
         entries.sort_by_key(|(k, _)| k.span().start);
-        let entries = entries.into_iter();
-        Val::Map(
-            entries
-                .map(|(k, v)| (k.get_ref().to_string(), at(k.span().start), node(v, at)))
-                .collect(),
-        )
+        let entry =
+            |(k, v): (&toml::Spanned<_>, _)| (k.to_string(), at(k.span().start), node(v, at));
+        Val::Map(entries.into_iter().map(entry).collect())
     }
-    fn node(v: &toml::Spanned<DeValue<'_>>, at: &dyn Fn(usize) -> u32) -> Node {
+    fn node(v: &toml::Spanned<DeValue<'_>>, at: At<'_>) -> Node {
         let val = match v.get_ref() {
             DeValue::String(s) => Val::Str(s.to_string()),
             DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
                 .map_or(Val::Float(f64::INFINITY), Val::Int),
-            DeValue::Float(f) => Val::Float(number(f.as_str()).unwrap_or(f64::NAN)),
-            DeValue::Boolean(b) => Val::Bool(*b),
-            DeValue::Datetime(d) if d.time.is_none() && d.offset.is_none() => {
-                Val::Date(d.to_string())
+            DeValue::Float(f) => {
+                Val::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN))
             }
-            DeValue::Datetime(d) => Val::DateTime(d.to_string()),
+            DeValue::Boolean(b) => Val::Bool(*b),
+            DeValue::Datetime(d) => {
+                Val::Date(d.to_string(), d.time.is_none() && d.offset.is_none())
+            }
             DeValue::Array(items) => Val::List(items.iter().map(|i| node(i, at)).collect()),
             DeValue::Table(t) => map(t, at),
         };
@@ -129,14 +120,17 @@ pub(crate) fn parse_toml(text: &str, first_line: u32) -> Result<Node, Vec<Syntax
             val,
         }
     }
-    Ok(Node {
-        line: first_line,
-        val: map(table.get_ref(), &at),
-    })
+    match found.is_empty() {
+        true => Ok(Node {
+            line: first_line,
+            val: map(table.get_ref(), &at),
+        }),
+        false => Err(found),
+    }
 }
 
 /// Parses YAML whose first line is file line `first_line`. A syntax error stops the parse; a
-/// repeated key is recorded in `errors` (the first value is kept) and the parse goes on.
+/// repeated key goes to `errors` (the first value is kept) and the parse goes on.
 pub(crate) fn parse_yaml(
     text: &str,
     first_line: u32,
@@ -147,9 +141,7 @@ pub(crate) fn parse_yaml(
         parser,
         text,
         first_line,
-        anchors: Vec::new(),
         open: Vec::new(),
-        budget: 100_000,
         errors,
     };
     loop {
@@ -161,7 +153,7 @@ pub(crate) fn parse_yaml(
                     val: Val::Null,
                 });
             }
-            (ev, line) => return y.node(ev, line, 0),
+            (ev, line) => return y.node(ev, line),
         }
     }
 }
@@ -170,97 +162,69 @@ struct Yaml<'a, 'e> {
     parser: Parser<'a, StrInput<'a>>,
     text: &'a str,
     first_line: u32,
-    /// Collections being read: (line, character index of their start).
+    /// Collections being read: their line and the character index they start at.
     open: Vec<(u32, usize)>,
-    anchors: Vec<(usize, Node)>,
-    /// Nodes still allowed, aliases counted at their full size: a "billion laughs" file
-    /// must fail, not fill memory.
-    budget: usize,
     errors: &'e mut Vec<SyntaxError>,
 }
 
 impl<'a> Yaml<'a, '_> {
-    fn line(&self, l: usize) -> u32 {
-        self.first_line
-            .saturating_add(super::source::to_line(l.saturating_sub(1)))
-    }
-
     fn next(&mut self) -> Result<(Event<'a>, u32), SyntaxError> {
+        let line = |l: usize| self.first_line.saturating_add(to_line(l.saturating_sub(1)));
         match self.parser.next_event() {
             Some(Ok((ev, span))) => {
-                let line = self.line(span.start.line());
+                let at = line(span.start.line());
                 match ev {
                     Event::SequenceStart(..) | Event::MappingStart(..) => {
-                        self.open.push((line, span.start.index()))
+                        self.open.push((at, span.start.index()))
                     }
                     Event::SequenceEnd | Event::MappingEnd => _ = self.open.pop(),
                     _ => {}
                 }
-                Ok((ev, line))
+                Ok((ev, at))
             }
             Some(Err(e)) => {
-                // An unclosed `[` or `{` is noticed lines later: name where it opened.
-                let char_at = |at: usize| self.text.chars().nth(at);
-                let flow = self
+                // An unclosed `[` or `{` is noticed lines later: say where it opened.
+                let mut message = e.info().to_owned();
+                let char_at = |at: usize| self.text.chars().nth(at).filter(|c| "[{".contains(*c));
+                if let Some((l, c)) = self
                     .open
                     .iter()
                     .rev()
-                    .find(|(_, at)| matches!(char_at(*at), Some('[' | '{')));
-                let mut message = e.info().to_owned();
-                if let Some((line, at)) = flow {
-                    let bracket = char_at(*at).unwrap_or('[');
-                    message.push_str(&format!(" (inside the `{bracket}` opened on line {line})"));
+                    .find_map(|&(l, i)| Some((l, char_at(i)?)))
+                {
+                    message.push_str(&format!(" (inside the `{c}` opened on line {l})"));
                 }
-                Err((self.line(e.marker().line()), message))
+                Err((line(e.marker().line()), message))
             }
             None => Ok((Event::StreamEnd, self.first_line)),
         }
     }
 
-    fn node(&mut self, ev: Event<'a>, line: u32, depth: usize) -> Result<Node, SyntaxError> {
-        let too_big = |what: &str| (line, format!("the front matter is too {what}"));
-        if depth > 64 {
-            return Err(too_big("deeply nested"));
+    fn node(&mut self, ev: Event<'a>, line: u32) -> Result<Node, SyntaxError> {
+        if self.open.len() > 64 {
+            return Err((line, "the front matter is nested too deeply".to_owned()));
         }
-        self.budget = self.budget.checked_sub(1).ok_or_else(|| too_big("large"))?;
-        let (anchor, val) = match ev {
-            Event::Scalar(s, ScalarStyle::Plain, anchor, _) => (anchor, plain(&s)),
-            Event::Scalar(s, _, anchor, _) => (anchor, Val::Str(s.into_owned())),
-            Event::Alias(id) => {
-                let node = self
-                    .anchors
-                    .iter()
-                    .rev()
-                    .find(|(a, _)| *a == id)
-                    .map(|(_, n)| n.clone());
-                let node =
-                    node.ok_or_else(|| (line, "an alias to an unknown anchor".to_owned()))?;
-                self.budget = self
-                    .budget
-                    .checked_sub(size(&node))
-                    .ok_or_else(|| too_big("large"))?;
-                return Ok(Node { line, ..node });
-            }
-            Event::SequenceStart(anchor, _) => {
+        let val = match ev {
+            Event::Scalar(s, ScalarStyle::Plain, ..) => plain(&s),
+            Event::Scalar(s, ..) => Val::Str(s.into_owned()),
+            Event::SequenceStart(..) => {
                 let mut items = Vec::new();
                 loop {
                     match self.next()? {
-                        (Event::SequenceEnd, _) => break,
-                        (ev, l) => items.push(self.node(ev, l, depth + 1)?),
+                        (Event::SequenceEnd, _) => break Val::List(items),
+                        (ev, l) => items.push(self.node(ev, l)?),
                     }
                 }
-                (anchor, Val::List(items))
             }
-            Event::MappingStart(anchor, _) => {
+            Event::MappingStart(..) => {
                 let mut map: Vec<(String, u32, Node)> = Vec::new();
                 loop {
-                    let (ev, l) = match self.next()? {
-                        (Event::MappingEnd, _) => break,
-                        other => other,
+                    let (key, l) = match self.next()? {
+                        (Event::MappingEnd, _) => break Val::Map(map),
+                        (ev, l) => (self.node(ev, l)?, l),
                     };
-                    let key = self.node(ev, l, depth + 1)?;
                     let (ev, vl) = self.next()?;
-                    let value = self.node(ev, vl, depth + 1)?;
+                    let value = self.node(ev, vl)?;
                     let name = match key.val {
                         Val::Str(s) => s,
                         Val::Int(i) => i.to_string(),
@@ -268,39 +232,29 @@ impl<'a> Yaml<'a, '_> {
                         _ => "(complex key)".to_owned(),
                     };
                     match map.iter().find(|(k, ..)| *k == name) {
-                        Some((_, first, _)) => self.errors.push((
-                            l,
-                            format!("`{name}` is given twice (first on line {first})"),
-                        )),
+                        Some((_, first, _)) => {
+                            let message =
+                                format!("`{name}` is given twice (first on line {first})");
+                            self.errors.push((l, message))
+                        }
                         None => map.push((name, l, value)),
                     }
                 }
-                (anchor, Val::Map(map))
             }
-            other => return Err((line, format!("unexpected {other:?}"))),
+            // Anchors and aliases have no use in front matter; refusing them also rules out
+            // "billion laughs" files.
+            _ => return Err((line, "aliases (`*name`) are not supported here".to_owned())),
         };
-        let node = Node { line, val };
-        if anchor != 0 {
-            self.anchors.push((anchor, node.clone()));
-        }
-        Ok(node)
-    }
-}
-
-fn size(n: &Node) -> usize {
-    match &n.val {
-        Val::List(items) => 1 + items.iter().map(size).sum::<usize>(),
-        Val::Map(m) => 1 + m.iter().map(|(.., v)| 1 + size(v)).sum::<usize>(),
-        _ => 1,
+        Ok(Node { line, val })
     }
 }
 
 /// A plain (unquoted) scalar by the YAML 1.2 core schema: `2023-09-01` stays text.
 fn plain(s: &str) -> Val {
-    let numeric = |s: &str| {
-        s.bytes()
-            .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
-    };
+    let numeric = s
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+        && s.bytes().any(|b| b.is_ascii_digit());
     match s {
         "" | "~" | "null" | "Null" | "NULL" => Val::Null,
         "true" | "True" | "TRUE" => Val::Bool(true),
@@ -310,7 +264,7 @@ fn plain(s: &str) -> Val {
         ".nan" | ".NaN" | ".NAN" => Val::Float(f64::NAN),
         _ => match (s.parse::<i64>(), s.parse::<f64>()) {
             (Ok(i), _) => Val::Int(i),
-            (_, Ok(f)) if numeric(s) && s.bytes().any(|b| b.is_ascii_digit()) => Val::Float(f),
+            (_, Ok(f)) if numeric => Val::Float(f),
             _ => Val::Str(s.to_owned()),
         },
     }
@@ -320,52 +274,50 @@ fn plain(s: &str) -> Val {
 pub(crate) struct Reader {
     format: Format,
     file: Arc<str>,
-    /// An example value per key path, for the help line of a wrong value.
-    examples: &'static [(&'static str, &'static str)],
     findings: RefCell<Vec<Diagnostic>>,
-    /// The top-level keys: found one level down, the author meant it at the top.
+    /// The top-level keys: one found in a table was meant at the top.
     root_keys: Cell<&'static [&'static str]>,
 }
 
 impl Reader {
-    pub(crate) fn new(
-        format: Format,
-        file: Arc<str>,
-        examples: &'static [(&'static str, &'static str)],
-    ) -> Self {
+    pub(crate) fn new(format: Format, file: Arc<str>) -> Self {
         let (findings, root_keys) = (RefCell::default(), Cell::new(&[][..]));
         Reader {
             format,
             file,
-            examples,
             findings,
             root_keys,
         }
     }
 
-    /// Reads `T` from `node`. Problems are recorded, never returned: `None` only when `node`
-    /// is not a `T` at all.
+    /// Reads `T` from `node`. Problems are recorded, not returned: `None` only when `node`
+    /// is no `T` at all.
     pub(crate) fn read<T: de::DeserializeOwned>(&self, node: &Node) -> Option<T> {
-        T::deserialize(De {
+        let de = De {
             node,
             path: String::new(),
             r: self,
-        })
-        .ok()
+        };
+        T::deserialize(de)
+            .map_err(|e| self.record(node, "", e))
+            .ok()
     }
 
     pub(crate) fn error(&self, line: u32, message: impl Into<String>, help: impl Into<String>) {
-        let d = Diagnostic::error(message)
-            .in_file(self.file.clone())
-            .at_line(line);
-        self.findings.borrow_mut().push(d.with_help(help));
+        self.push(Diagnostic::error(message), line, help.into());
     }
 
     pub(crate) fn warn(&self, line: u32, message: impl Into<String>, help: impl Into<String>) {
-        let d = Diagnostic::warning(message)
-            .in_file(self.file.clone())
-            .at_line(line);
-        self.findings.borrow_mut().push(d.with_help(help));
+        self.push(Diagnostic::warning(message), line, help.into());
+    }
+
+    fn push(&self, d: Diagnostic, line: u32, help: String) {
+        let d = d.in_file(self.file.clone()).at_line(line);
+        self.findings.borrow_mut().push(if help.is_empty() {
+            d
+        } else {
+            d.with_help(help)
+        });
     }
 
     pub(crate) fn has_errors(&self) -> bool {
@@ -379,24 +331,64 @@ impl Reader {
         all
     }
 
-    /// "for example: key = value" in the file's own syntax.
-    fn example(&self, path: &str) -> String {
-        let key = path.rsplit('.').next().unwrap_or(path);
+    /// Records an error coming out of the value `node` at `key`, once: the innermost value
+    /// it comes out of is the one it is about.
+    fn record(&self, node: &Node, key: &str, mut e: Error) -> Error {
+        if std::mem::replace(&mut e.recorded, true) {
+            return e;
+        }
+        let Some(expected) = &e.expected else {
+            let key_first = e.message.starts_with("must ");
+            let message = if key_first {
+                format!("`{key}` {}", e.message)
+            } else {
+                e.message.clone()
+            };
+            self.error(node.line, message, "");
+            return e;
+        };
+        // serde's names for what it expected, in the author's words, with an example value.
+        let (expected, example) = match expected.as_str() {
+            "i64" | "u32" | "u64" => ("a whole number", "3"),
+            "f64" | "f32" => ("a number", "20"),
+            "a string" => ("a string", "\"…\""),
+            "a sequence" | "a string or a list of strings" => (expected.as_str(), "[\"…\", \"…\"]"),
+            s if s.starts_with("struct ") || s == "a map" => ("a table", ""),
+            s => (s, ""),
+        };
+        let expected = if expected == "a sequence" {
+            "a list"
+        } else {
+            expected
+        };
+        let found = fields::a_or_an(node.kind(self.format));
+        let name = key.rsplit('.').next().unwrap_or(key);
         let sep = if self.format == Format::Toml {
             " = "
         } else {
             ": "
         };
-        match self.examples.iter().find(|(k, _)| *k == path) {
-            Some((_, value)) => format!("for example: {key}{sep}{value}"),
-            None => format!("check the value of `{key}`"),
+        let mut help = match example {
+            "" => String::new(),
+            x => format!("for example: {name}{sep}{x}"),
+        };
+        if self.format == Format::Yaml
+            && matches!(node.val, Val::Int(_) | Val::Float(_) | Val::Bool(_))
+        {
+            help.push_str(" (put the value in double quotes to make it text)");
         }
+        self.error(
+            node.line,
+            format!("`{key}` must be {expected}, not {found}"),
+            help,
+        );
+        e
     }
 }
 
-/// A value that may be absent or wrong. Only for `Reader`: a wrong value has already been
-/// recorded with its line when the error reaches here, so it reads as absent and the rest of
-/// the file is still checked.
+/// A value that may be absent or wrong. Only for `Reader`: a wrong value has been recorded
+/// with its line before the error gets here, so it reads as absent and the rest of the file
+/// is still checked.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Opt<T>(pub Option<T>);
 
@@ -466,98 +458,28 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lined<T> {
     }
 }
 
-/// Why a `Check` value was refused.
-pub(crate) enum Bad {
-    /// Not even the right type: "`key` must be WHAT, not a …".
-    Type,
-    /// The right type but a wrong value; a message starting with "must" gets the key in front.
-    Value(String),
-}
-
-/// A scalar read from text or a number and validated; `checked!` gives it `Deserialize`.
-pub(crate) trait Check: Sized {
-    /// What the value must be: "a date", "a whole number".
-    const WHAT: &'static str;
-    fn from_text(_: &str) -> Result<Self, Bad> {
-        Err(Bad::Type)
-    }
-    /// `whole` is true for an integer in the file (`3`, not `3.0`).
-    fn from_number(_: f64, _whole: bool) -> Result<Self, Bad> {
-        Err(Bad::Type)
-    }
-}
-
-pub(crate) struct CheckVisitor<T>(pub PhantomData<T>);
-
-impl<T: Check> CheckVisitor<T> {
-    fn done<E: de::Error>(&self, r: Result<T, Bad>) -> Result<T, E> {
-        r.map_err(|bad| match bad {
-            Bad::Type => E::invalid_type(de::Unexpected::Other(""), self),
-            Bad::Value(m) => E::custom(m),
-        })
-    }
-}
-
-impl<T: Check> Visitor<'_> for CheckVisitor<T> {
-    type Value = T;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(T::WHAT)
-    }
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<T, E> {
-        self.done(T::from_text(s))
-    }
-    fn visit_i64<E: de::Error>(self, n: i64) -> Result<T, E> {
-        self.done(T::from_number(n as f64, true))
-    }
-    fn visit_u64<E: de::Error>(self, n: u64) -> Result<T, E> {
-        self.done(T::from_number(n as f64, true))
-    }
-    fn visit_f64<E: de::Error>(self, n: f64) -> Result<T, E> {
-        self.done(T::from_number(n, false))
-    }
-}
-
-/// `Deserialize` for `Check` types.
-macro_rules! checked {
-    ($($t:ty),*) => {$(
-        impl<'de> serde::Deserialize<'de> for $t {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                d.deserialize_any($crate::content::spanned::CheckVisitor::<$t>(std::marker::PhantomData))
-            }
-        }
-    )*};
-}
-pub(crate) use checked;
-
 /// A whole number from `LO` to `HI`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(try_from = "i64")]
 pub(crate) struct Whole<const LO: u32, const HI: u32>(pub u32);
 
-impl<const LO: u32, const HI: u32> Check for Whole<LO, HI> {
-    const WHAT: &'static str = "a whole number";
-    fn from_number(n: f64, whole: bool) -> Result<Self, Bad> {
-        if !whole {
-            return Err(Bad::Type);
-        }
-        match (n >= f64::from(LO) && n <= f64::from(HI), LO, HI) {
-            (true, ..) => Ok(Whole(n as u32)),
-            (false, 0, u32::MAX) => {
-                Err(Bad::Value(format!("must be a whole number from 0 to {HI}")))
-            }
-            (false, _, u32::MAX) => Err(Bad::Value(format!("must be at least {LO}"))),
-            (false, ..) => Err(Bad::Value(format!("must be from {LO} to {HI}"))),
+impl<const LO: u32, const HI: u32> TryFrom<i64> for Whole<LO, HI> {
+    type Error = String;
+    fn try_from(n: i64) -> Result<Self, String> {
+        match (
+            u32::try_from(n).ok().filter(|n| (LO..=HI).contains(n)),
+            LO,
+            HI,
+        ) {
+            (Some(n), ..) => Ok(Whole(n)),
+            (None, 0, u32::MAX) => Err(format!("must be a whole number from 0 to {HI}")),
+            (None, _, u32::MAX) => Err(format!("must be at least {LO}")),
+            (None, ..) => Err(format!("must be from {LO} to {HI}")),
         }
     }
 }
 
-impl<'de, const LO: u32, const HI: u32> Deserialize<'de> for Whole<LO, HI> {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(CheckVisitor::<Self>(PhantomData))
-    }
-}
-
-/// The reader's error: a message, or the expectation of a wrong type. It gets its line and
-/// key from the innermost node it passes, which records it.
+/// The reader's error: a message, or what was expected instead of a wrong type.
 #[derive(Debug)]
 pub(crate) struct Error {
     message: String,
@@ -582,9 +504,10 @@ impl de::Error for Error {
         }
     }
     fn invalid_type(_: de::Unexpected<'_>, expected: &dyn de::Expected) -> Self {
+        let expected = Some(expected.to_string());
         Error {
             message: String::new(),
-            expected: Some(expected.to_string()),
+            expected,
             recorded: false,
         }
     }
@@ -598,73 +521,27 @@ struct De<'a> {
 }
 
 impl<'a> De<'a> {
-    fn child(&self, node: &'a Node, key: &str) -> De<'a> {
-        let path = if self.path.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{}.{key}", self.path)
-        };
-        De {
-            node,
-            path,
-            r: self.r,
-        }
-    }
-
-    /// Records an error the first time it passes a node: the innermost node is the one it is about.
-    fn seen<T>(&self, result: Result<T, Error>) -> Result<T, Error> {
-        result.map_err(|mut e| {
-            if !e.recorded {
-                e.recorded = true;
-                self.record(&e);
-            }
-            e
-        })
-    }
-
-    fn record(&self, e: &Error) {
-        let key = &self.path;
-        let mut help = self.r.example(key);
-        let message = match &e.expected {
-            Some(expected) => {
-                let expected = match expected.as_str() {
-                    "a sequence" => "a list",
-                    s if s.starts_with("struct ") || s == "a map" => "a table",
-                    s => s,
-                };
-                let numeric = matches!(self.node.val, Val::Int(_) | Val::Float(_) | Val::Bool(_));
-                if self.r.format == Format::Yaml && numeric {
-                    help.push_str(" (put the value in double quotes to make it text)");
-                }
-                let found = fields::a_or_an(self.node.kind(self.r.format));
-                format!("`{key}` must be {expected}, not {found}")
-            }
-            None if e.message.starts_with("must ") => format!("`{key}` {}", e.message),
-            None => e.message.clone(),
-        };
-        self.r.error(self.node.line, message, help);
-    }
-
-    fn map<'de, V: Visitor<'de>>(
+    /// Reads the value `node` at `path` with `seed`, recording what goes wrong there.
+    fn value<'de, S: DeserializeSeed<'de>>(
         &self,
-        entries: &'a [(String, u32, Node)],
-        known: Option<&'static [&'static str]>,
-        v: V,
-    ) -> Result<V::Value, Error> {
-        let map = Map {
-            entries: entries.iter(),
-            value: None,
-            known,
-            de: self,
-        };
-        self.seen(v.visit_map(map))
+        node: &'a Node,
+        path: String,
+        seed: S,
+    ) -> Result<S::Value, Error> {
+        let r = self.r;
+        seed.deserialize(De {
+            node,
+            path: path.clone(),
+            r,
+        })
+        .map_err(|e| r.record(node, &path, e))
     }
 
-    fn seq<'de, V: Visitor<'de>>(&self, items: &'a [Node], v: V) -> Result<V::Value, Error> {
-        self.seen(v.visit_seq(Seq {
+    fn seq<'de, V: Visitor<'de>>(self, items: &'a [Node], v: V) -> Result<V::Value, Error> {
+        v.visit_seq(Seq {
             items: items.iter(),
-            de: self,
-        }))
+            de: &self,
+        })
     }
 }
 
@@ -672,16 +549,20 @@ impl<'de> de::Deserializer<'de> for De<'_> {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
-        let result = match &self.node.val {
+        match &self.node.val {
             Val::Null => v.visit_unit(),
             Val::Bool(b) => v.visit_bool(*b),
             Val::Int(i) => v.visit_i64(*i),
             Val::Float(f) => v.visit_f64(*f),
-            Val::Str(s) | Val::Date(s) | Val::DateTime(s) => v.visit_str(s),
-            Val::List(items) => return self.seq(items, v),
-            Val::Map(entries) => return self.map(entries, None, v),
-        };
-        self.seen(result)
+            Val::Str(s) | Val::Date(s, _) => v.visit_str(s),
+            Val::List(items) => self.seq(items, v),
+            Val::Map(entries) => v.visit_map(Map {
+                entries: entries.iter(),
+                value: None,
+                known: None,
+                de: &self,
+            }),
+        }
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -696,7 +577,12 @@ impl<'de> de::Deserializer<'de> for De<'_> {
         if self.path.is_empty() {
             self.r.root_keys.set(fields);
         }
-        self.map(entries, Some(fields), v)
+        v.visit_map(Map {
+            entries: entries.iter(),
+            value: None,
+            known: Some(fields),
+            de: &self,
+        })
     }
 
     /// A single value where a list is wanted is a list of one.
@@ -704,14 +590,21 @@ impl<'de> de::Deserializer<'de> for De<'_> {
         match &self.node.val {
             Val::List(items) => self.seq(items, v),
             Val::Map(_) => self.deserialize_any(v),
-            _ => self.seq(std::slice::from_ref(self.node), v),
+            _ => {
+                let one = std::slice::from_ref(self.node);
+                self.seq(one, v)
+            }
         }
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
         match self.node.val {
             Val::Null => v.visit_none(),
-            _ => v.visit_some(self),
+            // `Opt` is read as an option and drops the error: record it first.
+            _ => {
+                let (node, path, r) = (self.node, self.path.clone(), self.r);
+                v.visit_some(self).map_err(|e| r.record(node, &path, e))
+            }
         }
     }
 
@@ -720,14 +613,13 @@ impl<'de> de::Deserializer<'de> for De<'_> {
         name: &'static str,
         v: V,
     ) -> Result<V::Value, Error> {
-        if name == LINED {
-            let line = Some(self.node.line);
-            return v.visit_seq(LinedSeq {
-                line,
+        match name {
+            LINED => v.visit_seq(LinedSeq {
+                line: Some(self.node.line),
                 de: Some(self),
-            });
+            }),
+            _ => v.visit_newtype_struct(self),
         }
-        v.visit_newtype_struct(self)
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
@@ -743,6 +635,7 @@ impl<'de> de::Deserializer<'de> for De<'_> {
 struct Map<'a, 'b> {
     entries: std::slice::Iter<'a, (String, u32, Node)>,
     value: Option<&'a (String, u32, Node)>,
+    /// The struct's fields, when reading a struct: other keys are reported.
     known: Option<&'static [&'static str]>,
     de: &'b De<'a>,
 }
@@ -777,8 +670,12 @@ impl<'de> MapAccess<'de> for Map<'_, '_> {
         let (key, _, node) = self
             .value
             .take()
-            .ok_or_else(|| de::Error::custom("a value without a key"))?;
-        seed.deserialize(self.de.child(node, key))
+            .ok_or_else(|| de::Error::custom("no key"))?;
+        let path = match self.de.path.as_str() {
+            "" => key.clone(),
+            parent => format!("{parent}.{key}"),
+        };
+        self.de.value(node, path, seed)
     }
 }
 
@@ -796,12 +693,7 @@ impl<'de> SeqAccess<'de> for Seq<'_, '_> {
         let Some(node) = self.items.next() else {
             return Ok(None);
         };
-        seed.deserialize(De {
-            node,
-            path: self.de.path.clone(),
-            r: self.de.r,
-        })
-        .map(Some)
+        self.de.value(node, self.de.path.clone(), seed).map(Some)
     }
 }
 
