@@ -121,3 +121,5 @@ pub(crate) fn read_single(
     });
     (article, diags)
 }
+#[cfg(test)]
+mod config_tests;

@@ -224,7 +224,10 @@ impl<'a> Yaml<'a, '_> {
                         (ev, l) => (self.node(ev, l)?, l),
                     };
                     let (ev, vl) = self.next()?;
-                    let value = self.node(ev, vl)?;
+                    let mut value = self.node(ev, vl)?;
+                    if matches!(value.val, Val::List(_) | Val::Map(_)) {
+                        value.line = l; // a block list or mapping is named by its key's line
+                    }
                     let name = match key.val {
                         Val::Str(s) => s,
                         Val::Int(i) => i.to_string(),
