@@ -499,6 +499,7 @@ impl Converter<'_, '_, '_> {
                     alt,
                     line,
                     width: None,
+                    height: None,
                 });
             }
             // Superscript/subscript are not enabled; keep their text if they appear.
@@ -576,11 +577,16 @@ impl Converter<'_, '_, '_> {
                     alt,
                     line,
                     width,
+                    height,
                 } => {
                     let md_dir = self.input.md_dir;
                     match resolve_image(&dest, md_dir, self.input.roots) {
                         Ok(image) => out.push(Block::Figure {
-                            image: ImageRef { width, ..image },
+                            image: ImageRef {
+                                width,
+                                height,
+                                ..image
+                            },
                             alt,
                             pos: self.at_line(line),
                         }),
