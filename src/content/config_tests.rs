@@ -162,6 +162,16 @@ body
 }
 
 #[test]
+fn yaml_front_matter_that_is_not_a_mapping() {
+    let (_, f) = front("---\njust a sentence\n---\n");
+    assert_eq!(lines(&f), [(2, true)], "{f:#?}");
+    assert!(f[0].2.contains("`key: value` lines"), "{}", f[0].2);
+    let (_, f) = front("---\ntitle: a\ntags: &t [x]\nsummary: *t\n---\n");
+    assert_eq!(lines(&f), [(4, true)], "{f:#?}");
+    assert!(f[0].2.contains("aliases"), "{}", f[0].2);
+}
+
+#[test]
 fn toml_front_matter_every_finding_on_its_line() {
     let text = "+++
 title = \"a # b: c\"

@@ -140,15 +140,16 @@ pub(crate) fn parse(block: &Block<'_>, file: &Arc<str>, diags: &mut Vec<Diagnost
         return Fields::default();
     };
     let reader = Reader::new(block.format, file.clone());
-    if !matches!(root.val, Val::Map(_) | Val::Null) {
-        let help = "for example:\n    title: \"…\"\n    date: 2023-09-01";
-        reader.error(
-            root.line,
-            "the front matter must be `key: value` lines",
-            help,
-        );
-    }
-    let raw: Raw = reader.read(&root).unwrap_or_default();
+    let is_map = matches!(root.val, Val::Map(_) | Val::Null);
+    let raw: Raw = match is_map {
+        true => reader.read(&root).unwrap_or_default(),
+        false => {
+            let help = "for example:\n    title: \"…\"\n    date: 2023-09-01";
+            let message = "the front matter must be `key: value` lines";
+            reader.error(root.line, message, help);
+            Raw::default()
+        }
+    };
     let text = |t: Opt<String>| t.0.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let list = |l: Opt<List<String>>| {
         let items = l.0.map_or_else(Vec::new, |l| l.0);
@@ -167,7 +168,7 @@ pub(crate) fn parse(block: &Block<'_>, file: &Arc<str>, diags: &mut Vec<Diagnost
         summary: text(raw.summary),
         tags: list(raw.tags),
     };
-    if fields.title.is_none() && matches!(root.val, Val::Map(_) | Val::Null) {
+    if fields.title.is_none() && is_map {
         let help = match block.format {
             Format::Yaml => "add a title line between the `---` lines: title: \"…\"",
             Format::Toml => "add a title line between the `+++` lines: title = \"…\"",
