@@ -290,6 +290,10 @@ pub struct ImageRef {
     /// The height asked for (`<img height="80">`), in CSS pixels: the picture is shown no
     /// taller than this. With both, it fits inside both and keeps its shape.
     pub height: Option<u32>,
+    /// Decorative, as the author said (`![](x.jpg){.decorative}`, or `<img alt=""
+    /// role="presentation">`): no text alternative is wanted; the EPUB hides it from
+    /// assistive technology and the tagged PDF makes it an artifact.
+    pub decorative: bool,
 }
 
 impl ImageRef {

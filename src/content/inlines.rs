@@ -17,6 +17,8 @@ pub(crate) enum Node {
         width: Option<u32>,
         /// `<img height>`, CSS pixels.
         height: Option<u32>,
+        /// `{.decorative}` or `role="presentation"` (see [`crate::model::ImageRef`]).
+        decorative: bool,
     },
 }
 
@@ -55,6 +57,7 @@ pub(crate) enum Segment {
         line: u32,
         width: Option<u32>,
         height: Option<u32>,
+        decorative: bool,
     },
 }
 
@@ -81,12 +84,14 @@ pub(crate) fn split_at_images(nodes: Vec<Node>) -> Vec<Segment> {
                 line,
                 width,
                 height,
+                decorative,
             } => out.push(Segment::Figure {
                 dest,
                 alt,
                 line,
                 width,
                 height,
+                decorative,
             }),
             Node::Wrap(wrap, children) => {
                 let parts = split_at_images(children);
@@ -193,6 +198,7 @@ mod tests {
             line,
             width: None,
             height: None,
+            decorative: false,
         }
     }
 

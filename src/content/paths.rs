@@ -78,6 +78,7 @@ pub(crate) fn resolve_image(
                 key: dest.to_owned(),
                 width: None,
                 height: None,
+                decorative: false,
             });
         }
         let message = if matches!(lower.as_str(), "http" | "https" | "data") {
@@ -140,6 +141,7 @@ pub(crate) fn resolve_image(
             key,
             width: None,
             height: None,
+            decorative: false,
         });
     }
     let looked: Vec<String> = candidates.iter().map(|c| roots.display(c)).collect();

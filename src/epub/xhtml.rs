@@ -423,8 +423,8 @@ impl ArticleWriter<'_, '_> {
         self.raw(&format!("</{name}>"));
     }
 
-    fn figure(&mut self, asked: &crate::model::ImageRef, alt: &str) {
-        let key = asked.key.as_str();
+    fn figure(&mut self, picture: &crate::model::ImageRef, alt: &str) {
+        let key = picture.key.as_str();
         let Some(image) = self.book.image(key) else {
             // Not planned: a remote picture that could not be fetched (reported), or past
             // the nesting limit. A framed box keeps the words.
@@ -437,7 +437,7 @@ impl ArticleWriter<'_, '_> {
             (image.href.clone(), image.asset.width, image.asset.height);
         // `<img width height>`: shown at that size (never larger than the picture), keeping
         // its shape.
-        let asked = asked
+        let asked = picture
             .asked_width(width, height)
             .map(|w| (w.round() as u32).max(1));
         if let Some(w) = asked.filter(|&w| w < width) {
@@ -448,6 +448,10 @@ impl ArticleWriter<'_, '_> {
         self.attr(&href);
         self.raw("\" alt=\"");
         self.attr(&xml::label(alt));
+        if picture.decorative {
+            // The author marked it decorative: assistive technology skips it.
+            self.raw("\" role=\"presentation");
+        }
         self.raw(&format!("\" width=\"{width}\" height=\"{height}\"/>\n"));
         if !alt.trim().is_empty() {
             self.raw("<figcaption>");

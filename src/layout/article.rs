@@ -722,13 +722,16 @@ impl<'a> ArticleLayout<'a> {
             height: h,
         }];
         let mut height = h;
-        let mut tags = vec![TagSpan {
-            items: 0..1,
-            path: path_with(
+        // A decorative picture is an artifact (an empty path), not a Figure.
+        let path = if image_ref.decorative {
+            std::sync::Arc::from([])
+        } else {
+            path_with(
                 &self.tag_stack,
                 self.tags.node(Role::Figure(alt.to_owned())),
-            ),
-        }];
+            )
+        };
+        let mut tags = vec![TagSpan { items: 0..1, path }];
         if !alt.is_empty() {
             height += 0.3 * t.body.size;
             let caption = StyledText::plain(alt, &t.caption);

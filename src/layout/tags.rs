@@ -51,7 +51,9 @@ pub struct TagNode {
     pub lang: Option<String>,
 }
 
-/// A range of a fragment's (or page's) items and the elements they belong to.
+/// A range of a fragment's (or page's) items and the elements they belong to. An empty
+/// path marks the items as artifacts on purpose (a decorative picture), so that no
+/// enclosing block claims them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TagSpan {
     pub items: Range<usize>,
