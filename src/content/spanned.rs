@@ -202,7 +202,7 @@ impl<'a> Yaml<'a, '_> {
 
     fn node(&mut self, ev: Event<'a>, line: u32) -> Result<Node, SyntaxError> {
         if self.open.len() > 64 {
-            return Err((line, "the front matter is nested too deeply".to_owned()));
+            return Err((line, "nested more than 64 levels deep".to_owned()));
         }
         let val = match ev {
             Event::Scalar(s, ScalarStyle::Plain, ..) => plain(&s),
