@@ -127,8 +127,14 @@ impl<'a> ArticleLayout<'a> {
         let mut sect = self.tags.node(Role::Sect);
         sect.lang = self.article_lang.clone();
         self.tag_stack = vec![sect];
-        let out = self.article_body(article);
+        let mut out = self.article_body(article);
         self.tag_stack.clear();
+        let notes: std::collections::HashSet<String> = article
+            .footnotes
+            .iter()
+            .map(|n| footnote_anchor(&self.prefix, n.number))
+            .collect();
+        super::tags::mark_links(&mut out, &mut self.tags, &|name| notes.contains(name));
         out
     }
 
