@@ -15,6 +15,8 @@ pub(crate) enum Node {
         line: u32,
         /// `<img width>`, CSS pixels.
         width: Option<u32>,
+        /// `<img height>`, CSS pixels.
+        height: Option<u32>,
         /// `{.decorative}` or `role="presentation"` (see [`crate::model::ImageRef`]).
         decorative: bool,
         /// `{.bleed}` (see [`crate::model::ImageRef`]).
@@ -56,6 +58,7 @@ pub(crate) enum Segment {
         alt: String,
         line: u32,
         width: Option<u32>,
+        height: Option<u32>,
         decorative: bool,
         bleed: bool,
     },
@@ -83,6 +86,7 @@ pub(crate) fn split_at_images(nodes: Vec<Node>) -> Vec<Segment> {
                 alt,
                 line,
                 width,
+                height,
                 decorative,
                 bleed,
             } => out.push(Segment::Figure {
@@ -90,6 +94,7 @@ pub(crate) fn split_at_images(nodes: Vec<Node>) -> Vec<Segment> {
                 alt,
                 line,
                 width,
+                height,
                 decorative,
                 bleed,
             }),
@@ -197,6 +202,7 @@ mod tests {
             alt: alt.to_owned(),
             line,
             width: None,
+            height: None,
             decorative: false,
             bleed: false,
         }

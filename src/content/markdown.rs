@@ -504,6 +504,7 @@ impl Converter<'_, '_, '_> {
                     alt,
                     line,
                     width: None,
+                    height: None,
                     decorative,
                     bleed,
                 });
@@ -589,6 +590,7 @@ impl Converter<'_, '_, '_> {
                     alt,
                     line,
                     width,
+                    height,
                     decorative,
                     bleed,
                 } => {
@@ -597,6 +599,7 @@ impl Converter<'_, '_, '_> {
                         Ok(image) => out.push(Block::Figure {
                             image: ImageRef {
                                 width,
+                                height,
                                 decorative,
                                 bleed,
                                 ..image

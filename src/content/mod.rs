@@ -25,6 +25,7 @@ mod inlines;
 mod markdown;
 pub(crate) mod paths;
 pub(crate) mod source;
+pub(crate) mod spanned;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -131,3 +132,6 @@ pub(crate) fn cover_image(root: &Path, dest: &str) -> Result<crate::model::Image
     paths::resolve_image(dest, &abs, &roots)
         .map_err(|p| Diagnostic::error(format!("cover: {}", p.message)).with_help(p.help))
 }
+
+#[cfg(test)]
+mod config_tests;
