@@ -19,6 +19,9 @@ use crate::content::source::{self, LineIndex};
 use crate::diagnostics::{Diagnostic, Diagnostics, Error};
 use crate::model::{Lang, Meta};
 
+mod typography;
+pub use typography::Typography;
+
 /// The configuration file's name inside the content folder.
 pub const CONFIG_FILE: &str = "bulletin.toml";
 
@@ -40,6 +43,8 @@ pub struct Config {
     pub bleed_mm: Option<f32>,
     /// `max_dpi`: pictures printed finer than this are downsampled in the PDF.
     pub max_dpi: Option<u32>,
+    /// `[typography]`: body rhythm, emphasis style, fonts for roles.
+    pub typography: Typography,
 }
 
 /// Paper size and margins, in millimetres.
@@ -100,6 +105,7 @@ const TOP_KEYS: &[&str] = &[
     "columns",
     "print",
     "max_dpi",
+    "typography",
 ];
 const PRINT_KEYS: &[&str] = &["bleed"];
 /// Below this a `max_dpi` would blur every picture: surely a mistake.
@@ -238,6 +244,7 @@ fn default_config(title: String) -> Config {
         columns: None,
         bleed_mm: None,
         max_dpi: None,
+        typography: Typography::default(),
     }
 }
 
@@ -339,6 +346,7 @@ pub(crate) fn parse_config(text: &str, root_abs: &Path, fallback_title: &str) ->
                 ),
                 n => config.max_dpi = n,
             },
+            "typography" => config.typography = typography::read(value, &w.lines, &mut w.diags),
             other => w.unknown(key, other, TOP_KEYS, None),
         }
     }

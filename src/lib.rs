@@ -136,6 +136,8 @@ struct Prepared {
     pdfua: bool,
     /// Pictures printed finer than this are downsampled in the PDF.
     max_dpi: Option<u32>,
+    /// `[typography] emphasis`, for the EPUB's stylesheet.
+    emphasis: theme::EmphasisStyle,
 }
 
 fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
@@ -170,10 +172,12 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
         bundled_dir: opts.bundled_fonts.clone(),
         user_dirs: font_dirs,
         system_fallback: opts.system_fonts,
+        picks: config.typography.picks(),
     })?;
     book.cover(&document.used_chars());
 
     let mut template = choose_template(opts, &config)?;
+    config.typography.apply(&mut template.theme);
     if let Some(n) = config.columns {
         template.document.columns = n;
     }
@@ -191,6 +195,7 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
     let max_dpi = opts.max_dpi.or(config.max_dpi);
     if let Some(laid) = &laid {
         report_missing(&laid.missing, opts.strict, &mut diags);
+        diags.extend(synthetic_bold_notices(&laid.pages, &book));
         diags.extend(laid.warnings.iter().cloned());
         diags.extend(pdf::pictures::low_resolution(&laid.pages, &images, max_dpi));
     }
@@ -205,6 +210,7 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
         diags,
         pdfua: opts.pdfua,
         max_dpi,
+        emphasis: config.typography.emphasis,
     })
 }
 
@@ -222,6 +228,33 @@ fn choose_template(opts: &Options, config: &config::Config) -> Result<template::
         None => Ok(template::Template::builtin("bulletin")
             .expect("templates/bulletin.toml is complete (checked by the template tests)")),
     }
+}
+
+/// A notice for each face that had to be emboldened synthetically (bold text in a font of
+/// one weight), so the author knows the bold is drawn, not designed.
+fn synthetic_bold_notices(pages: &layout::page::Pages, book: &FontBook) -> Vec<Diagnostic> {
+    let mut faces = std::collections::BTreeSet::new();
+    for page in &pages.pages {
+        for item in &page.items {
+            if let layout::page::Item::Text(run) = item
+                && run.embolden
+            {
+                faces.insert(run.face);
+            }
+        }
+    }
+    faces
+        .into_iter()
+        .map(|id| {
+            let face = book.face(id);
+            Diagnostic::warning(format!(
+                "bold text in “{}” ({}) is emboldened synthetically: the font has no bold weight",
+                face.name,
+                face.path.display()
+            ))
+            .with_help("add the family's bold face to the font folder for a designed bold")
+        })
+        .collect()
 }
 
 /// One finding per character and place, so the author can fix each occurrence.
@@ -330,7 +363,7 @@ fn pdf_info(m: &model::Meta, stamp: Option<i64>) -> pdf::PdfInfo {
 fn write_epub(p: &Prepared, stamp: Option<i64>) -> Result<Vec<u8>, Error> {
     // The page list of the printed PDF, when there is one.
     let marks = p.laid.as_ref().map_or(&[][..], |l| &l.page_marks[..]);
-    epub_bytes(&p.document, &p.images, &p.book, stamp, marks)
+    epub_bytes_styled(&p.document, &p.images, &p.book, stamp, marks, p.emphasis)
 }
 
 /// The EPUB of a document, with the primary face of each family embedded.
@@ -340,6 +373,18 @@ fn epub_bytes(
     book: &FontBook,
     stamp: Option<i64>,
     marks: &[layout::page::PageMark],
+) -> Result<Vec<u8>, Error> {
+    epub_bytes_styled(document, images, book, stamp, marks, Default::default())
+}
+
+/// [`epub_bytes`] with Chinese emphasis in the style the bulletin chose.
+fn epub_bytes_styled(
+    document: &Document,
+    images: &assets::images::ImageSet,
+    book: &FontBook,
+    stamp: Option<i64>,
+    marks: &[layout::page::PageMark],
+    emphasis: theme::EmphasisStyle,
 ) -> Result<Vec<u8>, Error> {
     use assets::fonts::{Family, FontStyle};
     let families = [
@@ -364,6 +409,7 @@ fn epub_bytes(
         .collect();
     let opts = epub::EpubOptions {
         modified_unix: stamp.unwrap_or(0),
+        emphasis,
     };
     epub::write_epub_with_pages(document, images, &fonts, &opts, marks)
 }

@@ -70,6 +70,8 @@ pub struct EpubOptions {
     /// The book's `dcterms:modified`, in seconds since 1970-01-01 UTC: from
     /// `SOURCE_DATE_EPOCH` or the bulletin's date, never the clock.
     pub modified_unix: i64,
+    /// How Chinese emphasis is shown: dots, Kai or bold, as in the PDF.
+    pub emphasis: crate::theme::EmphasisStyle,
 }
 
 /// Writes `doc` as an EPUB 3 file and returns its bytes.
@@ -96,7 +98,8 @@ pub fn write_epub_with_pages(
 ) -> Result<Vec<u8>, Error> {
     let modified = ident::format_timestamp(opts.modified_unix)?;
     let font_set = FontSet::new(fonts)?;
-    let plan = BookPlan::new(doc, images)?;
+    let mut plan = BookPlan::new(doc, images)?;
+    plan.emphasis = opts.emphasis;
     let labels = Labels::for_lang(&plan.lang);
     let meta = &doc.meta;
 
@@ -133,7 +136,7 @@ pub fn write_epub_with_pages(
     );
 
     let embedded = subset::embed_fonts(&font_set, &font_set.assign(&usage))?;
-    let stylesheet = css::stylesheet(&embedded);
+    let stylesheet = css::stylesheet(&embedded, opts.emphasis);
 
     let images: Vec<(String, &'static str, std::sync::Arc<[u8]>)> = plan
         .images

@@ -142,7 +142,7 @@ pub fn set_paragraph(
             last,
             hyphen,
         };
-        lines.push(build_line(text, &work, &model, &set, style));
+        lines.push(build_line(text, &work, &model, &set, style, book));
         start = end;
     }
     SetParagraph { lines, missing }
@@ -164,6 +164,7 @@ fn shape_and_space(
             range: s.range.clone(),
             style: s.style.font,
             size: s.style.size,
+            italic: s.style.oblique,
         })
         .collect();
     let shaped = shape::shape(&text.text, &ranges, book, lang);
@@ -557,6 +558,7 @@ fn build_line(
     model: &Model,
     spec: &LineSpec,
     style: &ParagraphStyle<'_>,
+    book: &FontBook,
 ) -> Line {
     let (start, end, indent, last) = (spec.start, spec.end, spec.indent, spec.last);
     let avail = style.width - indent;
@@ -628,6 +630,7 @@ fn build_line(
                     && text.spans[*s].style.color == span.color
                     && text.spans[*s].style.rise == span.rise
                     && text.spans[*s].style.oblique == span.oblique
+                    && text.spans[*s].style.font.bold == span.font.bold
             });
             if !same {
                 if let Some((r, _, _)) = run.take() {
@@ -642,7 +645,9 @@ fn build_line(
                         y: top_to_baseline - span.rise,
                         glyphs: Vec::new(),
                         text: String::new(),
-                        oblique: span.oblique,
+                        // The family's italic is already upright-free; other faces shear.
+                        oblique: span.oblique && !book.face(g.face).italic,
+                        embolden: book.synthetic_bold(span.font.bold, g.face),
                     },
                     span_index,
                     span.rise,

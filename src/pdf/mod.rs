@@ -418,7 +418,12 @@ fn draw_text(surface: &mut krilla::surface::Surface<'_>, run: &TextRun, book: &F
         })
         .collect();
     surface.set_fill(Some(fill(run.color)));
-    surface.set_stroke(None);
+    surface.set_stroke(run.embolden.then(|| Stroke {
+        paint: rgb::Color::new(run.color.0, run.color.1, run.color.2).into(),
+        width: run.size * crate::assets::fonts::SYNTHETIC_BOLD_EM,
+        line_join: krilla::paint::LineJoin::Round,
+        ..Default::default()
+    }));
     if run.oblique {
         // Shear around the baseline origin so the run stays in place.
         surface.push_transform(&Transform::from_row(
