@@ -118,6 +118,7 @@ pub fn set_paragraph(
         justified: style.align == Align::Justify,
         lone_last: &lone,
         costs: Costs::default(),
+        balanced: !style.preformatted && style.align != Align::Justify,
     };
     let chosen = if style.preformatted || greedy_requested() {
         linebreak::greedy(&model, &request)
@@ -1062,6 +1063,53 @@ mod tests {
                 let han = last.chars().filter(|c| is_cjk_letter(*c)).count();
                 assert!(han != 1, "孤字 at {chars} chars: {set:?}");
             }
+        }
+    }
+
+    /// Lines of a ragged title, as (text, width of its glyphs).
+    fn title_lines(text: &str, width: f32, book: &FontBook) -> Vec<(String, f32)> {
+        let t = Theme::default();
+        let styled = StyledText::plain(text, &t.headings[0]);
+        let para = ParagraphStyle::new(&t.headings[0], width, Align::Left, "zh-CN");
+        set_paragraph(&styled, &para, book)
+            .lines
+            .iter()
+            .map(|l| {
+                let mut s = String::new();
+                let mut w = 0.0;
+                for item in &l.items {
+                    if let Item::Text(r) = item {
+                        s.push_str(&r.text);
+                        w += r.glyphs.iter().map(|g| g.advance).sum::<f32>();
+                    }
+                }
+                (s, w)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn titles_are_balanced_and_never_end_with_one_character() {
+        let book = book();
+        let size = Theme::default().headings[0].size;
+        let title = "学校召开二〇二三年暑期工作会议暨干部培训会";
+        for chars in 8..24 {
+            let width = chars as f32 * size + 1.0;
+            let set = title_lines(title, width, &book);
+            let joined: String = set.iter().map(|l| l.0.as_str()).collect();
+            assert_eq!(joined, title);
+            if set.len() < 2 {
+                continue;
+            }
+            let last = &set.last().unwrap().0;
+            assert!(last.chars().count() > 1, "孤字 at {chars}: {set:?}");
+            // Balanced: as few lines as greedy filling needs, of nearly even length.
+            let total = title.chars().count();
+            assert_eq!(set.len(), total.div_ceil(chars), "{chars}: {set:?}");
+            let widths: Vec<f32> = set.iter().map(|l| l.1).collect();
+            let spread = widths.iter().cloned().fold(0.0, f32::max)
+                - widths.iter().cloned().fold(f32::MAX, f32::min);
+            assert!(spread <= 2.0 * size + 0.5, "uneven at {chars}: {set:?}");
         }
     }
 

@@ -267,6 +267,10 @@ pub struct Request<'a> {
     /// Han character (and perhaps marks after it).
     pub lone_last: &'a dyn Fn(usize) -> bool,
     pub costs: Costs,
+    /// Ragged display text (titles, headings, captions): every line, the last too, is
+    /// judged by its slack against half the measure, so the lines come out of even length
+    /// rather than full lines and a short remnant.
+    pub balanced: bool,
 }
 
 /// Lines looser than this (badness about 1,600) are not tried at a break that a line
@@ -359,7 +363,10 @@ pub fn total_fit(model: &Model, req: &Request<'_>) -> Vec<Chosen> {
             let w = avail(node.line);
             let fit = model.fit(node.at, at, pre, req.justified && !forced);
             let mut r = fit.ratio(w);
-            if forced && r > 0.0 {
+            if req.balanced && r >= -1.0 {
+                // Ragged: a line's cost grows with its slack, whatever stretch it has.
+                r = ((w - fit.width) / (0.5 * w).max(1.0)).max(0.0);
+            } else if forced && r > 0.0 {
                 r = 0.0; // a paragraph's last line (or one before a hard break) is ragged
             }
             if r < -1.0 {
@@ -397,7 +404,7 @@ pub fn total_fit(model: &Model, req: &Request<'_>) -> Vec<Chosen> {
             if hyphen && node.hyphen {
                 d += req.costs.double_hyphen;
             }
-            if f.abs_diff(node.fitness) > 1 && !forced {
+            if f.abs_diff(node.fitness) > 1 && !forced && !req.balanced {
                 d += req.costs.fitness_jump;
             }
             if last && (req.lone_last)(node.at) && node.line > 0 {
