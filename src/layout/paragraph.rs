@@ -108,7 +108,11 @@ pub fn set_paragraph(
         return SetParagraph::default();
     }
     let (work, missing) = shape_and_space(text, style.lang, !style.preformatted, book);
-    let model = Model::new(measures(&work, style.preformatted));
+    let model = Model::new(measures(
+        &work,
+        style.preformatted,
+        style.align == Align::Justify,
+    ));
     let breaks = breakpoints(text, &work, &model, style, book);
     let lone = |from: usize| lone_han(&work, from);
     let request = Request {
@@ -273,7 +277,9 @@ fn is_space(c: char) -> bool {
 }
 
 /// Classifies every glyph and gap once (clreq priorities), for breaker and justifier alike.
-fn measures(w: &Work, preformatted: bool) -> Measures {
+/// `trim_start`: an opening mark that starts a line (not the paragraph's first) is set in
+/// half an em, its ink at the edge (clreq's optional rule, for justified prose).
+fn measures(w: &Work, preformatted: bool, trim_start: bool) -> Measures {
     let n = w.glyphs.len();
     let mut m = Measures {
         advance: w.glyphs.iter().map(|g| g.advance).collect(),
@@ -284,7 +290,20 @@ fn measures(w: &Work, preformatted: bool) -> Measures {
         shrink: vec![0.0; n],
         visible_end: vec![0; n + 1],
         end_cut: vec![0.0; n],
+        start_cut: Vec::new(),
     };
+    if trim_start && !preformatted {
+        m.start_cut = (0..n)
+            .map(|i| {
+                let (g, c) = (&w.glyphs[i], w.chars[i]);
+                if has_blank_left(c) && is_full_width(g) && !w.code[i] {
+                    0.5 * g.size
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+    }
     for b in 1..=n {
         let hangs = is_space(w.chars[b - 1]) || !w.drawn[b - 1];
         m.visible_end[b] = if hangs { m.visible_end[b - 1] } else { b };
@@ -567,7 +586,8 @@ fn build_line(
     let justified = style.align == Align::Justify && !last;
     let fit = model.fit(start, end, pre, justified);
     let e = fit.end;
-    let mut shift = indent;
+    // An opening mark starting the line sits with its ink at the edge (`fit` counted it).
+    let mut shift = indent - model.start_cut(start);
     let mut extra_after = vec![0.0f32; e.saturating_sub(start)];
     // GB/T 15834: a full-width mark ending a justified line is set in half an em, so the
     // ink, not the blank half, meets the right edge (`fit` has already left it out).
@@ -781,7 +801,7 @@ pub fn measure(text: &StyledText, lang: &str, book: &FontBook) -> (f32, f32) {
     }
     let (work, _) = shape_and_space(text, lang, true, book);
     let n = work.glyphs.len();
-    let model = Model::new(measures(&work, false));
+    let model = Model::new(measures(&work, false, false));
     let mut widest: f32 = 0.0;
     let mut start = 0;
     let opps = breaks::opportunities(&text.text)
@@ -1111,6 +1131,37 @@ mod tests {
                 - widths.iter().cloned().fold(f32::MAX, f32::min);
             assert!(spread <= 2.0 * size + 0.5, "uneven at {chars}: {set:?}");
         }
+    }
+
+    #[test]
+    fn an_opening_mark_starting_a_line_gives_up_its_blank_half() {
+        let book = book();
+        let text = "学校召开会议「双一流」建设取得新进展「主题教育」深入开展「全面从严治党」持续推进「立德树人」根本任务落实。";
+        let size = Theme::default().body.size;
+        let mut seen = 0;
+        for chars in 8..20 {
+            let width = chars as f32 * size + 2.0;
+            let styled = StyledText::plain(text, &Theme::default().body);
+            let set = set_paragraph(&styled, &style(width), &book);
+            for (i, line) in set.lines.iter().enumerate().skip(1) {
+                let Some(Item::Text(run)) =
+                    line.items.iter().find(|it| matches!(it, Item::Text(_)))
+                else {
+                    continue;
+                };
+                if run.text.starts_with('「') {
+                    seen += 1;
+                    // Drawn half an em left of the edge: the bracket's blank half hangs
+                    // out and its ink meets the edge, like a closing mark at a line end.
+                    assert!(
+                        (run.x + 0.5 * size).abs() < 0.01,
+                        "line {i} at {chars} chars starts at {}",
+                        run.x
+                    );
+                }
+            }
+        }
+        assert!(seen > 0, "no line started with an opening mark");
     }
 
     #[test]

@@ -56,6 +56,9 @@ pub struct Measures {
     /// What a line-end mark gives up at the end of a justified line (GB/T 15834: its blank
     /// half), by the index of that mark.
     pub end_cut: Vec<f32>,
+    /// What an opening mark gives up when it starts a line other than the paragraph's first
+    /// (its blank left half), by its index; empty when the paragraph keeps full marks.
+    pub start_cut: Vec<f32>,
 }
 
 /// Prefix sums over `Measures`.
@@ -143,6 +146,15 @@ impl Model {
         &self.m
     }
 
+    /// The blank half an opening mark gives up when a line starts at glyph `start`.
+    pub fn start_cut(&self, start: usize) -> f32 {
+        if start == 0 {
+            0.0
+        } else {
+            self.m.start_cut.get(start).copied().unwrap_or(0.0)
+        }
+    }
+
     /// The line of glyphs `start..b`, ended by a break with `pre_width`; `justified` lines
     /// set a line-end mark in half an em.
     pub fn fit(&self, start: usize, b: usize, pre_width: f32, justified: bool) -> LineFit {
@@ -162,7 +174,9 @@ impl Model {
         };
         LineFit {
             end: e,
-            width: d(&self.adv, start, e) + d(&self.glue, start, inner) + pre_width - cut,
+            width: d(&self.adv, start, e) + d(&self.glue, start, inner) + pre_width
+                - cut
+                - self.start_cut(start),
             stretch: d(&self.st, start, inner),
             stretch_cjk: d(&self.st_cjk, start, inner),
             shrink_punct: d(&self.sh_p, start, inner),
