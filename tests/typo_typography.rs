@@ -336,3 +336,48 @@ fn epub_stylesheet(epub: &Path) -> String {
     }
     css
 }
+
+#[test]
+fn latin_emphasis_takes_the_family_italic_and_body_font_is_chosen_by_name() {
+    let dir = Path::new("/usr/share/fonts/truetype/dejavu");
+    let files = ["DejaVuSerif.ttf", "DejaVuSerif-Italic.ttf"];
+    if !files.iter().all(|f| dir.join(f).exists()) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "DejaVu Serif and its italic are needed; `bash .ci/run` installs fonts-dejavu-extra"
+        );
+        eprintln!("skipped: DejaVu Serif Italic is not installed");
+        return;
+    }
+    let (content, out) = support::write_book(
+        "typo-italic",
+        "title = \"Italics\"\ndate = \"2023-09-01\"\n\n[fonts]\ndirs = [\"myfonts\"]\n\n[typography]\nbody_font = \"DejaVu Serif\"\n",
+        &[(
+            "01.md",
+            "---\ntitle: \"Italics\"\nlang: en\n---\n\nPlain words and *slanted words* here.\n",
+        )],
+    );
+    std::fs::create_dir_all(content.join("myfonts")).unwrap();
+    for f in files {
+        std::fs::copy(dir.join(f), content.join("myfonts").join(f)).unwrap();
+    }
+    folio_ok(&[
+        "build",
+        content.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "pdf",
+    ]);
+    let pdf = out.join("bulletin.pdf");
+    let fonts = stdout(&tool("pdffonts", &[pdf.to_str().unwrap()]));
+    assert!(
+        fonts.contains("DejaVuSerif-Italic"),
+        "no italic face:\n{fonts}"
+    );
+    assert!(
+        fonts.contains("DejaVuSerif "),
+        "body not in DejaVu Serif:\n{fonts}"
+    );
+    assert!(text_of(&pdf).contains("slanted words"));
+}

@@ -242,14 +242,19 @@ impl FontBook {
             // The face named for the role first (its bold first for bold styles), then the
             // other user faces (bold ones first for bold styles), then the bundled face for
             // the style, then the other bundled faces, nearest in look first.
+            // Upright before italic: an italic is reached only through `italic_of`.
+            let look = |id: &FaceId| {
+                let f = &faces[id.0 as usize];
+                (f.italic, f.bold != *bold)
+            };
             let mut chain: Vec<FaceId> = picked.get(family).cloned().unwrap_or_default();
-            chain.sort_by_key(|id| faces[id.0 as usize].bold != *bold);
+            chain.sort_by_key(look);
             let mut others: Vec<FaceId> = user
                 .iter()
                 .filter(|id| !chain.contains(id))
                 .copied()
                 .collect();
-            others.sort_by_key(|id| faces[id.0 as usize].bold != *bold);
+            others.sort_by_key(look);
             if let Some(first) = chain.first() {
                 primary.insert(style, *first);
             }
@@ -274,7 +279,10 @@ impl FontBook {
                 bold,
             };
             let mut chain: Vec<FaceId> = picked.get(&Family::Kai).cloned().unwrap_or_default();
-            chain.sort_by_key(|id| faces[id.0 as usize].bold != bold);
+            chain.sort_by_key(|id| {
+                let f = &faces[id.0 as usize];
+                (f.italic, f.bold != bold)
+            });
             let first = chain.first().copied().unwrap_or(primary[&serif]);
             chain.extend(chains[&serif].iter().filter(|id| **id != first));
             let kai = FontStyle {
