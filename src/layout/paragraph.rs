@@ -652,6 +652,9 @@ fn build_line(
                     && text.spans[*s].style.rise == span.rise
                     && text.spans[*s].style.oblique == span.oblique
                     && text.spans[*s].style.font.bold == span.font.bold
+                    // A link's text is a run of its own: the tagged PDF puts it in the
+                    // link's structure element.
+                    && text.spans[*s].style.link == span.link
             });
             if !same {
                 if let Some((r, _, _)) = run.take() {
