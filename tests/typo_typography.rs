@@ -321,6 +321,17 @@ fn emphasis_styles_and_their_errors() {
     let css = epub_stylesheet(&out.join("bulletin.epub"));
     let rule = css.split("em.dots").nth(1).expect("an em.dots rule");
     assert!(rule.contains("font-weight: 700") && !rule.contains("text-emphasis: dot"));
+    let epub = out.join("bulletin.epub");
+    let jar = epubcheck_jar();
+    let checked = tool(
+        "java",
+        &["-jar", jar.to_str().unwrap(), epub.to_str().unwrap()],
+    );
+    let all = format!("{}{}", stdout(&checked), stderr(&checked));
+    assert!(
+        checked.status.success() && all.contains("No errors or warnings detected"),
+        "epubcheck:\n{all}"
+    );
 }
 
 /// The stylesheets inside an EPUB.
