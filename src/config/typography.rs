@@ -2,19 +2,12 @@
 //! Chinese emphasis, and the fonts that serve body, headings, emphasis and code.
 //!
 //! Every key is optional; a bulletin without the table looks exactly as its template says.
-//! Read on its own from the spanned tree, so it does not depend on how the rest of the file
-//! is walked.
+//! Read by the spanned reader like the rest of the file, so a wrong value names its line.
 
-use std::ops::Range;
+use serde::Deserialize;
 
-use toml::Spanned;
-use toml::de::DeValue;
-
-use crate::content::source::LineIndex;
-use crate::diagnostics::Diagnostic;
+use crate::content::spanned::{Lined, Opt};
 use crate::theme::EmphasisStyle;
-
-use super::CONFIG_FILE;
 
 /// What `[typography]` says; `None` keeps the template's value.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -36,120 +29,86 @@ pub struct Typography {
     pub code_font: Option<(String, u32)>,
 }
 
-pub(crate) const KEYS: &[&str] = &[
-    "body_size",
-    "leading",
-    "indent",
-    "emphasis",
-    "body_font",
-    "heading_font",
-    "emphasis_font",
-    "code_font",
-];
+/// The table as written.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct RawTypography {
+    body_size: Opt<BodySize>,
+    leading: Opt<Leading>,
+    indent: Opt<Indent>,
+    emphasis: Opt<Lined<Emphasis>>,
+    body_font: Opt<Lined<String>>,
+    heading_font: Opt<Lined<String>>,
+    emphasis_font: Opt<Lined<String>>,
+    code_font: Opt<Lined<String>>,
+}
 
-/// Reads the `[typography]` table, pushing a located finding for each wrong value.
-pub(crate) fn read(
-    value: &Spanned<DeValue<'_>>,
-    lines: &LineIndex,
-    diags: &mut Vec<Diagnostic>,
-) -> Typography {
-    let mut t = Typography::default();
-    let at = |span: Range<usize>| lines.line(span.start);
-    let err = |span: Range<usize>, message: String, help: &str| {
-        Diagnostic::error(message)
-            .in_file(CONFIG_FILE)
-            .at_line(at(span))
-            .with_help(help)
-    };
-    let DeValue::Table(table) = value.get_ref() else {
-        diags.push(err(
-            value.span(),
-            "`typography` must be a table".into(),
-            "[typography]\nbody_size = 10.5",
-        ));
-        return t;
-    };
-    let mut entries: Vec<_> = table.iter().collect();
-    entries.sort_by_key(|(k, _)| k.span().start);
-    for (key, v) in entries {
-        let name = key.get_ref().as_ref();
-        let number = |lo: f64, hi: f64, unit: &str, example: &str| -> Result<f32, Diagnostic> {
-            let n = match v.get_ref() {
-                DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-                    .ok()
-                    .map(|n| n as f64),
-                DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
-                _ => None,
-            };
-            n.filter(|n| (lo..=hi).contains(n))
-                .map(|n| n as f32)
-                .ok_or_else(|| {
-                    err(
-                        v.span(),
-                        format!("`{name}` must be a number of {unit} from {lo} to {hi}"),
-                        &format!("for example: {name} = {example}"),
-                    )
-                })
+impl RawTypography {
+    pub(super) fn finish(self) -> Typography {
+        let font = |f: Opt<Lined<String>>| {
+            f.0.map(|l| (l.value.trim().to_owned(), l.line))
+                .filter(|(name, _)| !name.is_empty())
         };
-        let text = || -> Result<(String, u32), Diagnostic> {
-            match v.get_ref() {
-                DeValue::String(s) if !s.trim().is_empty() => {
-                    Ok((s.trim().to_owned(), at(v.span())))
-                }
-                _ => Err(err(
-                    v.span(),
-                    format!("`{name}` must be a font's family or file name"),
-                    &format!(
-                        "for example: {name} = \"FangSong\" (a font in a folder given with \
-                         --font-dir or [fonts] dirs)"
-                    ),
-                )),
-            }
-        };
-        let result = match name {
-            "body_size" => number(6.0, 24.0, "points", "10.5").map(|n| t.body_size = Some(n)),
-            "leading" => number(1.0, 3.0, "body sizes", "1.75").map(|n| t.leading = Some(n)),
-            "indent" => number(0.0, 4.0, "ems", "2").map(|n| t.indent = Some(n)),
-            "emphasis" => match v.get_ref() {
-                DeValue::String(s) => match EmphasisStyle::from_name(s.trim()) {
-                    Some(e) => {
-                        t.emphasis = e;
-                        t.emphasis_line = Some(at(v.span()));
-                        Ok(())
-                    }
-                    None => Err(err(
-                        v.span(),
-                        format!("unknown emphasis style `{}`", s.trim()),
-                        "choose emphasis = \"dots\" (着重号, the default), \"kai\" or \"bold\"",
-                    )),
-                },
-                _ => Err(err(
-                    v.span(),
-                    "`emphasis` must be a string".into(),
-                    "choose emphasis = \"dots\" (着重号, the default), \"kai\" or \"bold\"",
-                )),
-            },
-            "body_font" => text().map(|f| t.body_font = Some(f)),
-            "heading_font" => text().map(|f| t.heading_font = Some(f)),
-            "emphasis_font" => text().map(|f| t.emphasis_font = Some(f)),
-            "code_font" => text().map(|f| t.code_font = Some(f)),
-            other => {
-                let (message, help) =
-                    crate::content::fields::unknown_key(other, KEYS, Some("typography"));
-                diags.push(
-                    Diagnostic::warning(message)
-                        .in_file(CONFIG_FILE)
-                        .at_line(at(key.span()))
-                        .with_help(help),
-                );
-                Ok(())
-            }
-        };
-        if let Err(d) = result {
-            diags.push(d);
+        Typography {
+            body_size: self.body_size.0.map(|n| n.0),
+            leading: self.leading.0.map(|n| n.0),
+            indent: self.indent.0.map(|n| n.0),
+            emphasis: self
+                .emphasis
+                .0
+                .as_ref()
+                .map_or_else(Default::default, |e| e.value.0),
+            emphasis_line: self.emphasis.0.map(|e| e.line),
+            body_font: font(self.body_font),
+            heading_font: font(self.heading_font),
+            emphasis_font: font(self.emphasis_font),
+            code_font: font(self.code_font),
         }
     }
-    t
+}
+
+/// A number within bounds: the body size, leading and indent.
+macro_rules! bounded {
+    ($name:ident, $lo:expr, $hi:expr, $unit:expr) => {
+        #[derive(Debug, Clone, Copy, Deserialize)]
+        #[serde(try_from = "f64")]
+        struct $name(f32);
+
+        impl TryFrom<f64> for $name {
+            type Error = String;
+            fn try_from(n: f64) -> Result<Self, String> {
+                if n.is_finite() && ($lo..=$hi).contains(&n) {
+                    Ok($name(n as f32))
+                } else {
+                    Err(format!(
+                        "must be a number of {} from {} to {}",
+                        $unit, $lo, $hi
+                    ))
+                }
+            }
+        }
+    };
+}
+
+bounded!(BodySize, 6.0, 24.0, "points");
+bounded!(Leading, 1.0, 3.0, "body sizes");
+bounded!(Indent, 0.0, 4.0, "ems");
+
+/// `dots`, `kai` or `bold`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(try_from = "String")]
+struct Emphasis(EmphasisStyle);
+
+impl TryFrom<String> for Emphasis {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        EmphasisStyle::from_name(s.trim()).map(Emphasis).ok_or_else(|| {
+            format!(
+                "unknown emphasis style `{}`: choose \"dots\" (着重号, the default), \"kai\" or \"bold\"",
+                s.trim()
+            )
+        })
+    }
 }
 
 impl Typography {
@@ -177,5 +136,45 @@ impl Typography {
             theme.cjk_indent = indent;
         }
         theme.emphasis = self.emphasis;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::*;
+    use crate::theme::EmphasisStyle;
+
+    fn read(text: &str) -> ConfigRead {
+        parse_config(text, Path::new("/tmp/content"), "content")
+    }
+
+    #[test]
+    fn typography_keys_are_read_and_wrong_ones_name_their_line() {
+        let ok = read(
+            "title = \"t\"\n[typography]\nbody_size = 12\nleading = 1.8\nindent = 0\nemphasis = \"kai\"\nbody_font = \"FangSong\"\n",
+        );
+        assert!(ok.diagnostics.is_empty(), "{:?}", ok.diagnostics);
+        let t = &ok.config.typography;
+        assert_eq!(t.body_size, Some(12.0));
+        assert_eq!(t.leading, Some(1.8));
+        assert_eq!(t.indent, Some(0.0));
+        assert_eq!(t.emphasis, EmphasisStyle::Kai);
+        assert_eq!(t.emphasis_line, Some(6));
+        assert_eq!(t.body_font, Some(("FangSong".to_owned(), 7)));
+
+        let bad =
+            read("title = \"t\"\n[typography]\nbody_size = 100\nemphasis = \"wavy\"\nsize = 3\n");
+        let lines: Vec<(Option<u32>, bool)> = bad
+            .diagnostics
+            .iter()
+            .map(|d| (d.line, d.is_error()))
+            .collect();
+        assert_eq!(
+            lines,
+            [(Some(3), true), (Some(4), true), (Some(5), false)],
+            "{:?}",
+            bad.diagnostics
+        );
+        assert_eq!(bad.config.typography, Typography::default());
     }
 }
