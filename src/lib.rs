@@ -395,10 +395,15 @@ fn epub_bytes_styled(
     let fonts: Vec<epub::EpubFont<'_>> = families
         .iter()
         .flat_map(|&(family, name)| {
-            [false, true].map(|bold| epub::EpubFont {
-                family: name,
-                bold,
-                data: book.face(book.primary(FontStyle { family, bold })).data(),
+            [false, true].into_iter().filter_map(move |bold| {
+                let face = book.face(book.primary(FontStyle { family, bold }));
+                // A family of one weight declares no bold face: the reading system then
+                // emboldens the regular one, as the PDF does, rather than show it as bold.
+                (!bold || face.bold).then(|| epub::EpubFont {
+                    family: name,
+                    bold,
+                    data: face.data(),
+                })
             })
         })
         .chain(book.emoji().map(|id| epub::EpubFont {

@@ -309,7 +309,7 @@ fn emphasis_styles_and_their_errors() {
     // Bold: the EPUB's stylesheet follows the choice.
     let (content, out) = single_weight_book(
         "typo-bold-emphasis",
-        "\n[typography]\nemphasis = \"bold\"\n",
+        "\n[typography]\nemphasis = \"bold\"\nbody_font = \"NotoSerifSC-Regular\"\n",
         body,
     );
     folio_ok(&[
@@ -321,6 +321,22 @@ fn emphasis_styles_and_their_errors() {
     let css = epub_stylesheet(&out.join("bulletin.epub"));
     let rule = css.split("em.dots").nth(1).expect("an em.dots rule");
     assert!(rule.contains("font-weight: 700") && !rule.contains("text-emphasis: dot"));
+    // The body family has one weight: no face is declared bold for it (the reading system
+    // emboldens the regular one), while the sans keeps its real bold.
+    let faces: Vec<&str> = css
+        .split("@font-face")
+        .skip(1)
+        .map(|f| f.split('}').next().unwrap_or(""))
+        .collect();
+    let declared = |family: &str, weight: &str| {
+        faces
+            .iter()
+            .any(|f| f.contains(family) && f.contains(&format!("font-weight: {weight}")))
+    };
+    assert!(
+        declared("Folio Serif", "400") && !declared("Folio Serif", "700"),
+        "{css}"
+    );
     let epub = out.join("bulletin.epub");
     let jar = epubcheck_jar();
     let checked = tool(
