@@ -94,6 +94,27 @@ pub fn write_epub_with_pages(
     opts: &EpubOptions,
     marks: &[crate::layout::page::PageMark],
 ) -> Result<Vec<u8>, Error> {
+    let out = write_epub_into(
+        doc,
+        images,
+        fonts,
+        opts,
+        marks,
+        std::io::Cursor::new(Vec::new()),
+    )?;
+    Ok(out.into_inner())
+}
+
+/// [`write_epub_with_pages`] into `out` (a file: the book is never whole in memory),
+/// which it returns.
+pub(crate) fn write_epub_into<W: std::io::Write + std::io::Seek>(
+    doc: &Document,
+    images: &ImageSet,
+    fonts: &[EpubFont],
+    opts: &EpubOptions,
+    marks: &[crate::layout::page::PageMark],
+    out: W,
+) -> Result<W, Error> {
     let modified = ident::format_timestamp(opts.modified_unix)?;
     let font_set = FontSet::new(fonts)?;
     let plan = BookPlan::new(doc, images)?;
@@ -193,6 +214,8 @@ pub fn write_epub_with_pages(
     .unwrap_or_default();
 
     let book_lang = plan.lang.clone();
+    // The page list cites the printed bulletin folio writes from the same layout.
+    let page_source = format!("{} (PDF)", meta.title);
     let page_list: Vec<pagelist::PageEntry> = marks
         .iter()
         .filter_map(|m| {
@@ -202,7 +225,14 @@ pub fn write_epub_with_pages(
             })
         })
         .collect();
-    let bytes = package::assemble(Book {
+    let words = repack::NavWords {
+        lang: &book_lang,
+        landmarks: labels.landmarks(),
+        page_source: (!page_list.is_empty()).then_some(page_source.as_str()),
+    };
+    let patch = |name: &str, text: String| repack::fix(name, text, &words, &page_list);
+    package::assemble(
+        Book {
         title: if title.is_empty() {
             labels.contents().to_owned()
         } else {
@@ -240,18 +270,11 @@ pub fn write_epub_with_pages(
             },
             None,
         ),
-    })?;
-    // The page list cites the printed bulletin folio writes from the same layout.
-    let page_source = format!("{} (PDF)", meta.title);
-    let bytes = repack::patch(
-        bytes,
-        &repack::NavWords {
-            lang: &book_lang,
-            landmarks: labels.landmarks(),
-            page_source: (!page_list.is_empty()).then_some(page_source.as_str()),
-        },
-    )?;
-    pagelist::add_page_list(bytes, &page_list)
+    },
+        &repack::PATCHED,
+        &patch,
+        out,
+    )
 }
 
 /// Whether any table is among `blocks`, however nested.
