@@ -233,44 +233,44 @@ pub(crate) fn write_epub_into<W: std::io::Write + std::io::Seek>(
     let patch = |name: &str, text: String| repack::fix(name, text, &words, &page_list);
     package::assemble(
         Book {
-        title: if title.is_empty() {
-            labels.contents().to_owned()
-        } else {
-            title
-        },
-        description: meta
-            .subtitle
-            .as_deref()
-            .map(xml::label)
-            .filter(|s| !s.is_empty()),
-        creators,
-        publisher: meta
-            .publisher
-            .as_deref()
-            .map(xml::label)
-            .filter(|s| !s.is_empty()),
-        issued: meta.date.clone().filter(|d| xml::is_iso_date(d)),
-        lang: plan.lang.clone(),
-        uuid: identity.uuid(),
-        modified,
-        toc_name: labels.contents().to_owned(),
-        cover_label: labels.cover().to_owned(),
-        stylesheet,
-        fonts: embedded,
-        images,
-        cover_svg,
-        cover_page,
-        contents_page,
-        articles,
-        accessibility: access::metadata(
-            access::Contents {
-                has_images: !plan.images.is_empty(),
-                has_tables: doc.articles.iter().any(|a| has_table(&a.blocks)),
-                has_page_list: !page_list.is_empty(),
+            title: if title.is_empty() {
+                labels.contents().to_owned()
+            } else {
+                title
             },
-            None,
-        ),
-    },
+            description: meta
+                .subtitle
+                .as_deref()
+                .map(xml::label)
+                .filter(|s| !s.is_empty()),
+            creators,
+            publisher: meta
+                .publisher
+                .as_deref()
+                .map(xml::label)
+                .filter(|s| !s.is_empty()),
+            issued: meta.date.clone().filter(|d| xml::is_iso_date(d)),
+            lang: plan.lang.clone(),
+            uuid: identity.uuid(),
+            modified,
+            toc_name: labels.contents().to_owned(),
+            cover_label: labels.cover().to_owned(),
+            stylesheet,
+            fonts: embedded,
+            images,
+            cover_svg,
+            cover_page,
+            contents_page,
+            articles,
+            accessibility: access::metadata(
+                access::Contents {
+                    has_images: !plan.images.is_empty(),
+                    has_tables: doc.articles.iter().any(|a| has_table(&a.blocks)),
+                    has_page_list: !page_list.is_empty(),
+                },
+                None,
+            ),
+        },
         &repack::PATCHED,
         &patch,
         out,

@@ -117,7 +117,12 @@ fn pdf_pool() -> &'static rayon::ThreadPool {
             .thread_name(|i| format!("folio-pdf-{i}"))
             .build()
             // Without threads to spare, run on the build's pool.
-            .unwrap_or_else(|_| rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap())
+            .unwrap_or_else(|_| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .build()
+                    .unwrap()
+            })
     })
 }
 
