@@ -300,26 +300,54 @@ pub fn build(opts: &Options) -> Result<Report, Error> {
             .as_deref()
             .and_then(timestamp::from_date)
     });
+    // Each output goes to its temporary file as soon as it is made, so its bytes are
+    // dropped before the other is done (the EPUB is zipped straight into its file); both
+    // are renamed into place together, or neither.
+    let pdf_path = opts.out_dir.join("bulletin.pdf");
+    let epub_path = opts.out_dir.join("bulletin.epub");
+    let mut wanted = Vec::new();
+    if p.laid.is_some() && opts.formats.pdf {
+        wanted.push(pdf_path.as_path());
+    }
+    if opts.formats.epub {
+        wanted.push(epub_path.as_path());
+    }
+    output::prepare(&wanted)?;
     let (pdf, epub) = rayon::join(
         || {
             p.laid
                 .as_ref()
                 .filter(|_| opts.formats.pdf)
-                .map(|laid| write_pdf(&p, laid, stamp, opts.pdfa))
+                .map(|laid| {
+                    let bytes = write_pdf(&p, laid, stamp, opts.pdfa)?;
+                    output::stage_with(&pdf_path, |f| {
+                        std::io::Write::write_all(f, &bytes).map_err(|source| Error::Write {
+                            path: pdf_path.clone(),
+                            source,
+                        })
+                    })
+                })
                 .transpose()
         },
-        || opts.formats.epub.then(|| write_epub(&p, stamp)).transpose(),
+        || {
+            opts.formats
+                .epub
+                .then(|| output::stage_with(&epub_path, |f| write_epub(&p, stamp, f)))
+                .transpose()
+        },
     );
+    let (pdf, epub) = (pdf?, epub?);
     let mut files = Vec::new();
-    if let Some(bytes) = pdf? {
-        files.push((opts.out_dir.join("bulletin.pdf"), bytes));
+    let mut staged = Vec::new();
+    for (path, s) in [(pdf_path, pdf), (epub_path, epub)] {
+        if let Some(s) = s {
+            files.push(path);
+            staged.push(s);
+        }
     }
-    if let Some(bytes) = epub? {
-        files.push((opts.out_dir.join("bulletin.epub"), bytes));
-    }
-    output::write_all_atomically(&files)?;
+    output::commit(staged)?;
     Ok(Report {
-        written: files.into_iter().map(|(path, _)| path).collect(),
+        written: files,
         pages: p.laid.as_ref().map_or(0, |l| l.pages.pages.len()),
         articles: p.document.articles.len(),
         warnings: p.diags.into_vec(),
@@ -360,10 +388,23 @@ fn pdf_info(m: &model::Meta, stamp: Option<i64>) -> pdf::PdfInfo {
     }
 }
 
-fn write_epub(p: &Prepared, stamp: Option<i64>) -> Result<Vec<u8>, Error> {
+/// Zips the EPUB straight into `file` (through a buffer).
+fn write_epub(p: &Prepared, stamp: Option<i64>, file: &mut std::fs::File) -> Result<(), Error> {
     // The page list of the printed PDF, when there is one.
     let marks = p.laid.as_ref().map_or(&[][..], |l| &l.page_marks[..]);
-    epub_bytes_styled(&p.document, &p.images, &p.book, stamp, marks, p.emphasis)
+    let out = std::io::BufWriter::with_capacity(1 << 18, file);
+    let out = epub_into(
+        &p.document,
+        &p.images,
+        &p.book,
+        stamp,
+        marks,
+        p.emphasis,
+        out,
+    )?;
+    out.into_inner()
+        .map_err(|e| Error::Epub(format!("writing the book: {}", e.error())))?;
+    Ok(())
 }
 
 /// The EPUB of a document, with the primary face of each family embedded.
@@ -374,18 +415,22 @@ fn epub_bytes(
     stamp: Option<i64>,
     marks: &[layout::page::PageMark],
 ) -> Result<Vec<u8>, Error> {
-    epub_bytes_styled(document, images, book, stamp, marks, Default::default())
+    let out = std::io::Cursor::new(Vec::new());
+    let emphasis = Default::default();
+    Ok(epub_into(document, images, book, stamp, marks, emphasis, out)?.into_inner())
 }
 
-/// [`epub_bytes`] with Chinese emphasis in the style the bulletin chose.
-fn epub_bytes_styled(
+/// [`epub_bytes`] into `out`, which it returns, with Chinese emphasis in the style the
+/// bulletin chose.
+fn epub_into<W: std::io::Write + std::io::Seek>(
     document: &Document,
     images: &assets::images::ImageSet,
     book: &FontBook,
     stamp: Option<i64>,
     marks: &[layout::page::PageMark],
     emphasis: theme::EmphasisStyle,
-) -> Result<Vec<u8>, Error> {
+    out: W,
+) -> Result<W, Error> {
     use assets::fonts::{Family, FontStyle};
     let families = [
         (Family::Serif, "Folio Serif"),
@@ -416,5 +461,5 @@ fn epub_bytes_styled(
         modified_unix: stamp.unwrap_or(0),
         emphasis,
     };
-    epub::write_epub_with_pages(document, images, &fonts, &opts, marks)
+    epub::write_epub_into(document, images, &fonts, &opts, marks, out)
 }
