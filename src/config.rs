@@ -20,6 +20,9 @@ use crate::content::spanned::{self, Format, Lined, List, Opt, Reader, Val, Whole
 use crate::diagnostics::{Diagnostic, Diagnostics, Error};
 use crate::model::{Lang, Meta};
 
+mod typography;
+pub use typography::Typography;
+
 /// The configuration file's name inside the content folder.
 pub const CONFIG_FILE: &str = "bulletin.toml";
 
@@ -43,6 +46,8 @@ pub struct Config {
     pub max_dpi: Option<u32>,
     /// `cover = "images/cover.jpg"`: the cover picture of a book, with its line.
     pub cover: Option<(String, u32)>,
+    /// `[typography]`: body rhythm, emphasis style, fonts for roles.
+    pub typography: Typography,
 }
 
 /// Paper size and margins, in millimetres.
@@ -220,6 +225,7 @@ fn default_config(title: String) -> Config {
         bleed_mm: None,
         max_dpi: None,
         cover: None,
+        typography: Typography::default(),
     }
 }
 
@@ -246,6 +252,7 @@ struct Raw {
     print: Opt<RawPrint>,
     max_dpi: Opt<Whole<MIN_MAX_DPI, { u32::MAX }>>,
     cover: Opt<Lined<String>>,
+    typography: Opt<typography::RawTypography>,
 }
 
 #[derive(Deserialize, Default)]
@@ -406,6 +413,7 @@ pub(crate) fn parse_config(text: &str, root_abs: &Path, fallback_title: &str) ->
             ),
         }
     }
+    config.typography = raw.typography.0.map(|t| t.finish()).unwrap_or_default();
     ConfigRead {
         config,
         order_lines,
