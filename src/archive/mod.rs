@@ -29,7 +29,7 @@ use crate::content::paths::Roots;
 use crate::diagnostics::{Diagnostic, Diagnostics, Error};
 use crate::layout::Geometry;
 use crate::model::{ImageRef, SourcePos};
-use crate::theme::Theme;
+use crate::template::Template;
 use crate::{Options, pdf};
 
 pub use discover::Shard;
@@ -98,8 +98,10 @@ struct Run<'a> {
     roots: Roots,
     config: Config,
     book: FontBook,
-    theme: Theme,
+    /// The `article` template: one article, a compact head naming the publication.
+    template: Template,
     geometry: Geometry,
+    remote: crate::assets::remote::RemoteOptions,
     /// Inputs every article depends on: the configuration, the fonts, folio and its settings.
     shared: Vec<Hashed>,
     pictures: images::Pictures,
@@ -176,8 +178,9 @@ pub fn archive(opts: &ArchiveOptions) -> Result<ArchiveReport, Error> {
         roots,
         config,
         book,
-        theme: Theme::default(),
+        template: single::template(),
         geometry,
+        remote: remote_options(base),
         shared,
         pictures: images::Pictures::default(),
         previous,
@@ -311,8 +314,13 @@ impl Run<'_> {
         let Some(article) = article else {
             return Err(errors(&diags));
         };
+        let mut doc = single::single_document(&self.config, article);
+        // Remote pictures come from the same cache as `build`'s (fetched once, then reused
+        // by every article and every rerun); one that cannot be had is a warning and a
+        // placeholder, as in `build`.
+        diags.extend(crate::assets::remote::fetch_remote(&mut doc, &self.remote));
 
-        let uses = figures(&article);
+        let uses = figures(&doc.articles[0]);
         let mut pictures = ImageSet::new();
         for (key, (image, pos)) in uses {
             match self.pictures.get(image) {
@@ -331,7 +339,6 @@ impl Run<'_> {
             return Err(errors(&diags));
         }
 
-        let doc = single::single_document(&self.config, article);
         record.title = Some(doc.meta.title.clone());
         record.date = doc.meta.date.clone();
         record.author = doc.articles[0].author.clone();
@@ -343,10 +350,17 @@ impl Run<'_> {
 
         let formats = self.opts.formats;
         let laid = formats.pdf.then(|| {
-            single::layout_single(&doc, &self.book, &pictures, &self.theme, self.geometry)
+            crate::layout::layout_with_template(
+                &doc,
+                &self.book,
+                &pictures,
+                &self.template,
+                self.geometry,
+            )
         });
         if let Some(laid) = &laid {
             crate::report_missing(&laid.missing, self.opts.strict, &mut diags);
+            diags.extend(laid.warnings.iter().cloned());
         }
         record.warnings = diags
             .items()
@@ -427,8 +441,12 @@ fn figures<'a>(
     article: &'a crate::model::Article,
 ) -> BTreeMap<&'a str, (&'a ImageRef, &'a SourcePos)> {
     let mut uses = BTreeMap::new();
+    // A remote picture that could not be fetched has no file (already warned about): the
+    // writers draw a placeholder for it.
     let mut note = |image: &'a ImageRef, pos: &'a SourcePos| {
-        uses.entry(image.key.as_str()).or_insert((image, pos));
+        if !image.path.as_os_str().is_empty() {
+            uses.entry(image.key.as_str()).or_insert((image, pos));
+        }
     };
     visit_figures(&article.blocks, &mut note);
     for n in &article.footnotes {
@@ -462,6 +480,20 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
         s.push_str(&format!("{b:02x}"));
     }
     s
+}
+
+/// How remote pictures are fetched: `build`'s options and cache.
+fn remote_options(opts: &Options) -> crate::assets::remote::RemoteOptions {
+    let mut remote = crate::assets::remote::RemoteOptions::new(
+        opts.cache_dir
+            .clone()
+            .unwrap_or_else(|| crate::assets::remote::default_cache_dir(&opts.content_dir)),
+    );
+    remote.offline = opts.offline;
+    remote.timeout = opts.fetch_timeout;
+    remote.max_bytes = opts.fetch_max_bytes;
+    remote.strict = opts.strict;
+    remote
 }
 
 /// The inputs every article shares: `bulletin.toml`, each font face, and folio itself with
