@@ -16,7 +16,8 @@ pub(crate) fn report_missing_alt(doc: &Document, strict: bool, diags: &mut Diagn
             .collect();
         while let Some(block) = stack.pop() {
             match block {
-                Block::Figure { alt, pos, image } if alt.trim().is_empty() => {
+                // A decorative picture needs no text alternative: the author said so.
+                Block::Figure { alt, pos, image } if alt.trim().is_empty() && !image.decorative => {
                     let d = if strict {
                         Diagnostic::error("")
                     } else {
@@ -28,16 +29,21 @@ pub(crate) fn report_missing_alt(doc: &Document, strict: bool, diags: &mut Diagn
                             image.key
                         ),
                         help: Some(
-                            "describe it between the brackets: ![what the picture shows](…)".into(),
+                            "describe it between the brackets: ![what the picture shows](…), \
+                             or mark a picture that only decorates: ![](…){.decorative}"
+                                .into(),
                         ),
                         ..d.at(pos)
                     });
                 }
-                Block::Quote { blocks, .. } => stack.extend(blocks.iter().rev()),
-                Block::List { items, .. } => {
-                    stack.extend(items.iter().rev().flat_map(|i| i.blocks.iter().rev()));
-                }
-                _ => {}
+                // Pictures inside quotes, lists, boxes, centred blocks and definitions.
+                _ => stack.extend(
+                    block
+                        .children()
+                        .into_iter()
+                        .rev()
+                        .flat_map(|c| c.iter().rev()),
+                ),
             }
         }
     }

@@ -291,6 +291,10 @@ pub struct ImageRef {
     /// The width the author asked for (`<img width="120">`), in CSS pixels (1/96 inch): the
     /// picture is shown no wider than this.
     pub width: Option<u32>,
+    /// Decorative, as the author said (`![](x.jpg){.decorative}`, or `<img alt=""
+    /// role="presentation">`): no text alternative is wanted; the EPUB hides it from
+    /// assistive technology and the tagged PDF makes it an artifact.
+    pub decorative: bool,
 }
 
 /// Concatenates the plain text of inlines (for outlines, alt text, ids, search).

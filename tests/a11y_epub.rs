@@ -305,3 +305,70 @@ fn fonts_keep_layout_tables_and_cover_the_text() {
         );
     }
 }
+
+/// A picture the author marked decorative (`{.decorative}`, or HTML `alt=""` with
+/// `role="presentation"`) is hidden from assistive technology with `alt=""` and
+/// `role="presentation"` and raises no missing-alt warning; a described picture keeps its
+/// alt text; a picture with neither is still reported. epubcheck and Ace accept the book.
+#[test]
+fn decorative_pictures_are_presentation() {
+    let (content, out) = write_book(
+        "a11y-epub-decorative",
+        "title = \"Pictures 图片\"\nlanguage = \"zh-CN\"\n",
+        &[(
+            "01-pictures.md",
+            "---\ntitle: 图片\n---\n\n正文。\n\n\
+             ![](../images/emblem.png){.decorative}\n\n\
+             <img src=\"../images/emblem.png\" alt=\"\" role=\"presentation\">\n\n\
+             ![校徽](../images/emblem.png)\n\n\
+             ![](../images/emblem.png)\n",
+        )],
+    );
+    std::fs::create_dir_all(content.join("images")).unwrap();
+    std::fs::copy(
+        repo().join("content/images/emblem.png"),
+        content.join("images/emblem.png"),
+    )
+    .unwrap();
+    let run = folio_ok(&[
+        "build",
+        content.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "epub",
+    ]);
+    // Only the last picture (line 13) is reported.
+    let err = stderr(&run);
+    assert_eq!(err.matches("no alt text").count(), 1, "{err}");
+    assert!(err.contains("articles/01-pictures.md:13:"), "{err}");
+
+    let epub = out.join("bulletin.epub");
+    let page = read_entry(&epub, "OEBPS/a-01-pictures.xhtml");
+    let imgs: Vec<&str> = page
+        .split("<img ")
+        .skip(1)
+        .map(|s| s.split("/>").next().unwrap())
+        .collect();
+    assert_eq!(imgs.len(), 4, "{page}");
+    for img in &imgs[..2] {
+        assert!(
+            img.contains("alt=\"\" role=\"presentation\""),
+            "not decorative: {img}"
+        );
+    }
+    assert!(imgs[2].contains("alt=\"校徽\"") && !imgs[2].contains("role="));
+    assert!(imgs[3].contains("alt=\"\"") && !imgs[3].contains("role="));
+
+    let jar = epubcheck_jar();
+    let check = tool(
+        "java",
+        &["-jar", jar.to_str().unwrap(), epub.to_str().unwrap()],
+    );
+    let all = format!("{}{}", stdout(&check), stderr(&check));
+    assert!(all.contains("No errors or warnings detected"), "{all}");
+    if let Some(ace) = ace() {
+        let found = ace_violations(&ace, &epub, &tmp("a11y-ace-report-decorative"));
+        assert_no_serious(&found, "the decorative pictures");
+    }
+}

@@ -11,7 +11,8 @@ use lopdf::{Document, Object};
 
 use support::*;
 
-/// One structure element: depth, type, and its /T, /Alt and /Lang.
+/// One structure element: depth, type, its /T, /Alt and /Lang, and how many marked-content
+/// sequences (text, pictures) and annotations it holds directly.
 #[derive(Debug)]
 struct Element {
     depth: usize,
@@ -19,6 +20,9 @@ struct Element {
     title: Option<String>,
     alt: Option<String>,
     lang: Option<String>,
+    content: usize,
+    annots: usize,
+    parent: Option<usize>,
 }
 
 fn text(doc: &Document, o: &Object) -> Option<String> {
@@ -35,7 +39,7 @@ fn text(doc: &Document, o: &Object) -> Option<String> {
     }
 }
 
-fn walk(doc: &Document, o: &Object, depth: usize, out: &mut Vec<Element>) {
+fn walk(doc: &Document, o: &Object, depth: usize, parent: Option<usize>, out: &mut Vec<Element>) {
     let o = match o {
         Object::Reference(r) => match doc.get_object(*r) {
             Ok(o) => o,
@@ -46,12 +50,27 @@ fn walk(doc: &Document, o: &Object, depth: usize, out: &mut Vec<Element>) {
     match o {
         Object::Array(items) => {
             for item in items {
-                walk(doc, item, depth, out);
+                walk(doc, item, depth, parent, out);
+            }
+        }
+        // A marked-content id.
+        Object::Integer(_) => {
+            if let Some(p) = parent {
+                out[p].content += 1;
             }
         }
         Object::Dictionary(d) => {
             let Ok(kind) = d.get(b"S").and_then(Object::as_name) else {
-                return; // a marked-content or object reference
+                // A marked-content reference (MCR) or an object reference (OBJR).
+                let ty = d.get(b"Type").and_then(Object::as_name).ok();
+                if let Some(p) = parent {
+                    match ty {
+                        Some(b"MCR") => out[p].content += 1,
+                        Some(b"OBJR") => out[p].annots += 1,
+                        _ => {}
+                    }
+                }
+                return;
             };
             out.push(Element {
                 depth,
@@ -59,9 +78,13 @@ fn walk(doc: &Document, o: &Object, depth: usize, out: &mut Vec<Element>) {
                 title: d.get(b"T").ok().and_then(|t| text(doc, t)),
                 alt: d.get(b"Alt").ok().and_then(|t| text(doc, t)),
                 lang: d.get(b"Lang").ok().and_then(|t| text(doc, t)),
+                content: 0,
+                annots: 0,
+                parent,
             });
+            let me = out.len() - 1;
             if let Ok(k) = d.get(b"K") {
-                walk(doc, k, depth + 1, out);
+                walk(doc, k, depth + 1, Some(me), out);
             }
         }
         _ => {}
@@ -85,7 +108,7 @@ fn structure(pdf: &Path) -> (Document, Vec<Element>) {
         .expect("StructTreeRoot");
     let k = root.as_dict().unwrap().get(b"K").expect("/K").clone();
     let mut out = Vec::new();
-    walk(&doc, &k, 0, &mut out);
+    walk(&doc, &k, 0, None, &mut out);
     (doc, out)
 }
 
@@ -181,7 +204,15 @@ fn structure_tree_follows_the_articles() {
     ] {
         assert!(tree.iter().any(|e| e.kind == kind), "no {kind} in the tree");
     }
-    for kind in ["Caption", "Note", "TOC", "TOCI", "Link", "Code"] {
+    for kind in [
+        "Caption",
+        "Note",
+        "Reference",
+        "TOC",
+        "TOCI",
+        "Link",
+        "Code",
+    ] {
         assert!(tree.iter().any(|e| e.kind == kind), "no {kind} in the tree");
     }
 }
@@ -298,11 +329,29 @@ fn a_large_mixed_bulletin_passes_pdfua() {
         "pdf",
         "--pdfua",
     ]);
-    let (_, tree) = structure(&out.join("bulletin.pdf"));
+    let (doc, tree) = structure(&out.join("bulletin.pdf"));
     assert_eq!(tree.iter().filter(|e| e.kind == "Sect").count(), 33);
-    for kind in ["Code", "BlockQuote", "TH", "Note", "Link", "Figure"] {
+    for kind in [
+        "Code",
+        "BlockQuote",
+        "TH",
+        "Note",
+        "Reference",
+        "Link",
+        "Figure",
+        "TOCI",
+    ] {
         assert!(tree.iter().any(|e| e.kind == kind), "no {kind}");
     }
+    // Every annotation is in a Link holding its text; the two decorative pictures of the
+    // every-block article are artifacts, all others figures.
+    for e in tree.iter().filter(|e| e.annots > 0) {
+        assert!(e.kind == "Link" && e.content > 0, "{e:?}");
+    }
+    let figures = tree.iter().filter(|e| e.kind == "Figure").count();
+    let drawn = pictures_drawn(&doc);
+    assert_eq!(drawn.iter().filter(|&&a| a).count(), 2, "{drawn:?}");
+    assert_eq!(drawn.len(), figures + 2);
 }
 
 /// `--pdfua` with `--pdfa 2u`: one file carrying both claims, each checked by krilla.
@@ -329,4 +378,179 @@ fn pdfua_and_pdfa_together() {
         find(b"<pdfaid:conformance>U</pdfaid:conformance>"),
         "not PDF/A-2u"
     );
+}
+
+/// Pictures drawn on the pages: for each, whether it is inside an Artifact sequence.
+fn pictures_drawn(doc: &Document) -> Vec<bool> {
+    let mut out = Vec::new();
+    for (_, id) in doc.get_pages() {
+        let content = Content::decode(&doc.get_page_content(id)).unwrap();
+        let mut stack: Vec<bool> = Vec::new();
+        for op in &content.operations {
+            match op.operator.as_str() {
+                "BDC" | "BMC" => {
+                    let tag = op.operands.first().and_then(|o| o.as_name().ok());
+                    stack.push(tag == Some(b"Artifact".as_slice()));
+                }
+                "EMC" => {
+                    stack.pop();
+                }
+                "Do" => out.push(stack.iter().any(|&a| a)),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Whether element `i` lies inside an element of `kind`.
+fn inside(tree: &[Element], mut i: usize, kind: &str) -> bool {
+    while let Some(p) = tree[i].parent {
+        if tree[p].kind == kind {
+            return true;
+        }
+        i = p;
+    }
+    false
+}
+
+const LINKS_ARTICLE: &str = "---\ntitle: \"Pictures and links 图片与链接\"\nlang: en\n---\n\n\
+Intro with a [web link](https://example.org/a), an [inner link](#more), \
+an autolink https://example.org/b, a [link to nowhere](#nowhere) and a note[^n].\n\n\
+![](../images/emblem.png){.decorative}\n\n\
+<img src=\"../images/emblem.png\" alt=\"\" role=\"presentation\">\n\n\
+![The university emblem](../images/emblem.png)\n\n\
+## More {#more}\n\n\
+- A list item with a [link that is long enough to run over the end of its line and onto the next one](https://example.org/long).\n\n\
+| Where | Link |\n|---|---|\n| web | [site](https://example.org/t) |\n\n\
+Text with a second note[^m].\n\n\
+[^n]: The note text.\n\
+[^m]: Another note with a [link](https://example.org/c).\n";
+
+/// Links, notes and decorative pictures in the structure tree, with the notes at the page
+/// foot (report) and after the article (bulletin): every link annotation sits in a `Link`
+/// element together with its text; a note's mark is a `Reference` holding the `Link` to
+/// its `Note`; the contents entries link the same way; decorative pictures are artifacts,
+/// not figures. Both builds pass `--pdfua`.
+#[test]
+fn links_notes_and_decorative_pictures_are_tagged() {
+    for template in ["bulletin", "report"] {
+        let (content, out) = write_book(
+            &format!("a11y-links-{template}"),
+            "title = \"Links 链接\"\nlanguage = \"zh-CN\"\n",
+            &[
+                ("01-links.md", LINKS_ARTICLE),
+                ("02-second.md", "---\ntitle: 第二篇\n---\n\n正文。\n"),
+            ],
+        );
+        std::fs::create_dir_all(content.join("images")).unwrap();
+        std::fs::copy(
+            repo().join("content/images/emblem.png"),
+            content.join("images/emblem.png"),
+        )
+        .unwrap();
+        let run = folio_ok(&[
+            "build",
+            content.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--format",
+            "pdf",
+            "--pdfua",
+            "--template",
+            template,
+        ]);
+        // The decorative pictures raise no missing-alt warning; the link to nowhere does.
+        assert!(!stderr(&run).contains("alt text"), "{}", stderr(&run));
+        assert!(stderr(&run).contains("#nowhere"), "{}", stderr(&run));
+        let (doc, tree) = structure(&out.join("bulletin.pdf"));
+        let dump = || {
+            tree.iter()
+                .map(|e| {
+                    format!(
+                        "{}{} c{} a{}",
+                        "  ".repeat(e.depth),
+                        e.kind,
+                        e.content,
+                        e.annots
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+
+        // One Figure: the described picture; the two decorative ones are artifacts.
+        let figures: Vec<&Element> = tree.iter().filter(|e| e.kind == "Figure").collect();
+        assert_eq!(figures.len(), 1, "{template}:\n{}", dump());
+        assert_eq!(figures[0].alt.as_deref(), Some("The university emblem"));
+        let drawn = pictures_drawn(&doc);
+        assert_eq!(
+            (drawn.len(), drawn.iter().filter(|&&a| a).count()),
+            (3, 2),
+            "{template}: pictures drawn (artifact or not): {drawn:?}"
+        );
+
+        // Every link annotation is in a Link element that holds its text too.
+        let links: Vec<usize> = (0..tree.len())
+            .filter(|&i| tree[i].kind == "Link")
+            .collect();
+        let annots: usize = tree.iter().map(|e| e.annots).sum();
+        assert!(annots > 0);
+        assert_eq!(
+            links.iter().map(|&i| tree[i].annots).sum::<usize>(),
+            annots,
+            "{template}: an annotation outside a Link:\n{}",
+            dump()
+        );
+        for &i in &links {
+            assert!(
+                tree[i].content >= 1 && tree[i].annots >= 1,
+                "{template}: Link {i} lacks its text or its annotation:\n{}",
+                dump()
+            );
+        }
+        // In the text: web link, inner link, autolink, the long link (one element over
+        // two lines), the table cell's link, the link inside a note, and two note marks;
+        // the link to nowhere lost its annotation and is no Link.
+        let in_text = |kind: &str| links.iter().filter(|&&i| inside(&tree, i, kind)).count();
+        assert_eq!(in_text("Sect"), 8, "{template}:\n{}", dump());
+        assert_eq!(in_text("Reference"), 2, "{template}:\n{}", dump());
+        assert_eq!(in_text("Note"), 1, "{template}:\n{}", dump());
+        assert_eq!(in_text("LBody"), 1, "{template}:\n{}", dump());
+        assert_eq!(in_text("TD"), 1, "{template}:\n{}", dump());
+        // The long link ran over two lines, so it has two annotations in one element.
+        assert!(
+            links
+                .iter()
+                .any(|&i| inside(&tree, i, "LBody") && tree[i].annots == 2),
+            "{template}:\n{}",
+            dump()
+        );
+        // Each note mark is a Reference holding one Link and nothing else.
+        for (i, e) in tree
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind == "Reference")
+        {
+            let kids: Vec<&Element> = tree.iter().filter(|k| k.parent == Some(i)).collect();
+            assert!(
+                kids.len() == 1 && kids[0].kind == "Link" && e.content == 0,
+                "{template}: {kids:?}"
+            );
+        }
+        let notes = tree.iter().filter(|e| e.kind == "Note").count();
+        assert_eq!(notes, 2, "{template}:\n{}", dump());
+        // Each contents entry is a link: its text and its annotation in one Link.
+        let entries: Vec<usize> = (0..tree.len())
+            .filter(|&i| tree[i].kind == "TOCI")
+            .collect();
+        assert_eq!(entries.len(), 2, "{template}:\n{}", dump());
+        for &t in &entries {
+            assert!(
+                links.iter().any(|&l| tree[l].parent == Some(t)),
+                "{template}: TOCI {t} has no Link:\n{}",
+                dump()
+            );
+        }
+    }
 }

@@ -15,6 +15,8 @@ pub(crate) enum Node {
         line: u32,
         /// `<img width>`, CSS pixels.
         width: Option<u32>,
+        /// `{.decorative}` or `role="presentation"` (see [`crate::model::ImageRef`]).
+        decorative: bool,
     },
 }
 
@@ -52,6 +54,7 @@ pub(crate) enum Segment {
         alt: String,
         line: u32,
         width: Option<u32>,
+        decorative: bool,
     },
 }
 
@@ -77,11 +80,13 @@ pub(crate) fn split_at_images(nodes: Vec<Node>) -> Vec<Segment> {
                 alt,
                 line,
                 width,
+                decorative,
             } => out.push(Segment::Figure {
                 dest,
                 alt,
                 line,
                 width,
+                decorative,
             }),
             Node::Wrap(wrap, children) => {
                 let parts = split_at_images(children);
@@ -187,6 +192,7 @@ mod tests {
             alt: alt.to_owned(),
             line,
             width: None,
+            decorative: false,
         }
     }
 

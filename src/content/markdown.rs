@@ -17,6 +17,7 @@ use pulldown_cmark::{
 };
 
 use super::asides;
+use super::attrs;
 use super::cjk;
 use super::footnotes::{
     footnote_definitions, label_key, number_footnotes, warn_undefined_footnotes,
@@ -84,6 +85,9 @@ fn is_newpage(nodes: &[Node]) -> bool {
     }
     text.trim() == "\\newpage"
 }
+
+/// The classes a picture's attribute block may carry.
+const IMAGE_CLASSES: &[&str] = &["decorative"];
 
 /// Deepest nesting of quotes, lists and inline markup that is kept as structure. Real
 /// articles nest a few levels; hostile input can nest thousands, which would overflow the
@@ -494,12 +498,20 @@ impl Converter<'_, '_, '_> {
                 let alt = plain_text(&images_as_text(children, &mut false))
                     .trim()
                     .to_owned();
+                let (decorative, rest) = self.image_attrs(&alt, line);
                 nodes.push(Node::Image {
                     dest: dest_url.into_string(),
                     alt,
                     line,
                     width: None,
+                    decorative,
                 });
+                // The text after the attribute block.
+                match rest {
+                    Some(rest) if self.in_link == 0 => autolink::push_text(&rest, line, nodes),
+                    Some(rest) => nodes.push(Node::Leaf(Inline::Text(rest), line)),
+                    None => {}
+                }
             }
             // Superscript/subscript are not enabled; keep their text if they appear.
             Tag::Superscript | Tag::Subscript => nodes.extend(self.inlines(false)),
@@ -576,11 +588,16 @@ impl Converter<'_, '_, '_> {
                     alt,
                     line,
                     width,
+                    decorative,
                 } => {
                     let md_dir = self.input.md_dir;
                     match resolve_image(&dest, md_dir, self.input.roots) {
                         Ok(image) => out.push(Block::Figure {
-                            image: ImageRef { width, ..image },
+                            image: ImageRef {
+                                width,
+                                decorative,
+                                ..image
+                            },
                             alt,
                             pos: self.at_line(line),
                         }),
@@ -593,6 +610,48 @@ impl Converter<'_, '_, '_> {
                 }
             }
         }
+    }
+
+    /// The attribute block right after an image (`![](x.jpg){.decorative}`), taken out of
+    /// the text that follows; returns whether the picture is decorative, and the text after
+    /// the block. Attributes folio does not use are warned about (and do not print either).
+    fn image_attrs(&mut self, alt: &str, line: u32) -> (bool, Option<String>) {
+        let Some((Event::Text(text), _)) = self.events.peek() else {
+            return (false, None);
+        };
+        let Some((attrs, rest)) = attrs::leading(text) else {
+            return (false, None);
+        };
+        let rest = Some(rest.to_owned()).filter(|r| !r.is_empty());
+        self.events.next();
+        let unknown: Vec<String> = attrs
+            .classes
+            .iter()
+            .filter(|c| !IMAGE_CLASSES.contains(&c.as_str()))
+            .map(|c| format!(".{c}"))
+            .chain(attrs.id.iter().map(|id| format!("#{id}")))
+            .chain(attrs.pairs.iter().map(|(k, v)| format!("{k}={v}")))
+            .collect();
+        if !unknown.is_empty() {
+            self.warn(
+                line,
+                format!(
+                    "folio does not use `{}` on a picture; it is ignored",
+                    unknown.join(" ")
+                ),
+                "pictures take {.decorative} (a picture that only decorates)",
+            );
+        }
+        let decorative = attrs.has_class("decorative");
+        if decorative && !alt.is_empty() {
+            self.warn(
+                line,
+                "a picture marked {.decorative} has alt text; it is kept as the picture's description and caption".to_owned(),
+                "leave the brackets empty for a decorative picture: ![](…){.decorative}",
+            );
+            return (false, rest);
+        }
+        (decorative, rest)
     }
 
     /// Inline content where an image cannot go: images become their alt text, with a warning.
@@ -1211,5 +1270,59 @@ pub(crate) mod tests {
         assert_eq!(head, &vec![vec![t("Room")], vec![t("Seats")]]);
         assert_eq!(rows[0], vec![vec![t("A")], vec![t("24")]]);
         assert_eq!(rows[1], vec![vec![t("B")], vec![]]);
+    }
+    /// `{.decorative}` after a picture marks it and never prints; `role="presentation"`
+    /// with an empty alt does the same in HTML; anything else stays an ordinary picture.
+    #[test]
+    fn decorative_pictures() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("articles")).unwrap();
+        std::fs::write(dir.path().join("articles/x.png"), "x").unwrap();
+        let roots = Roots::new(dir.path()).unwrap();
+        let md = "![](x.png){.decorative}\n\n\
+                  ![](x.png){.decorative} after\n\n\
+                  ![](x.png)\n\n\
+                  <img src=\"x.png\" alt=\"\" role=\"presentation\">\n\n\
+                  ![Gate](x.png){.decorative}\n\n\
+                  ![](x.png){.shiny #id k=v}\n\n\
+                  ![](x.png) {.decorative}\n";
+        let (body, diags) = convert_in(md, &roots, 0);
+        let shape: Vec<String> = body
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Figure { image, alt, pos } => {
+                    format!("{}:{alt}:{}", pos.line, image.decorative)
+                }
+                Block::Paragraph { content, pos } => {
+                    format!("{}:P:{}", pos.line, plain_text(content))
+                }
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                "1::true",
+                "3::true",
+                "3:P:after",
+                "5::false",
+                "7::true",
+                "9:Gate:false",
+                "11::false",
+                "13::false",
+                "13:P:{.decorative}",
+            ]
+        );
+        let messages: Vec<String> = diags
+            .iter()
+            .map(|d| format!("{}:{}", d.line.unwrap_or(0), d.message))
+            .collect();
+        assert_eq!(messages.len(), 2, "{messages:#?}");
+        assert!(messages[0].starts_with("9:") && messages[0].contains("has alt text"));
+        assert!(
+            messages[1].starts_with("11:") && messages[1].contains("`.shiny #id k=v`"),
+            "{messages:#?}"
+        );
     }
 }

@@ -13,6 +13,7 @@
 
 mod article;
 mod asides;
+pub(crate) mod attrs;
 pub(crate) mod cjk;
 mod discover;
 pub(crate) mod fields;

@@ -77,6 +77,7 @@ pub(crate) fn resolve_image(
                 path: PathBuf::new(),
                 key: dest.to_owned(),
                 width: None,
+                decorative: false,
             });
         }
         let message = if matches!(lower.as_str(), "http" | "https" | "data") {
@@ -138,6 +139,7 @@ pub(crate) fn resolve_image(
             path: canonical,
             key,
             width: None,
+            decorative: false,
         });
     }
     let looked: Vec<String> = candidates.iter().map(|c| roots.display(c)).collect();

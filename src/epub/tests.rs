@@ -71,6 +71,7 @@ fn figure(key: &str, alt: &str) -> Block {
             width: None,
             path: PathBuf::from(format!("/nowhere/{key}")),
             key: key.to_owned(),
+            decorative: false,
         },
         alt: alt.to_owned(),
         pos: pos(1),

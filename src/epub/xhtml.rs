@@ -219,7 +219,7 @@ impl ArticleWriter<'_, '_> {
                 align, head, rows, ..
             } => self.table(align, head, rows),
             Block::Rule { .. } => self.raw("<hr/>\n"),
-            Block::Figure { image, alt, .. } => self.figure(&image.key, alt, image.width),
+            Block::Figure { image, alt, .. } => self.figure(image, alt),
             Block::Aside {
                 kind,
                 title,
@@ -423,7 +423,8 @@ impl ArticleWriter<'_, '_> {
         self.raw(&format!("</{name}>"));
     }
 
-    fn figure(&mut self, key: &str, alt: &str, asked: Option<u32>) {
+    fn figure(&mut self, picture: &crate::model::ImageRef, alt: &str) {
+        let (key, asked) = (picture.key.as_str(), picture.width);
         let Some(image) = self.book.image(key) else {
             // Not planned: a remote picture that could not be fetched (reported), or past
             // the nesting limit. A framed box keeps the words.
@@ -443,6 +444,10 @@ impl ArticleWriter<'_, '_> {
         self.attr(&href);
         self.raw("\" alt=\"");
         self.attr(&xml::label(alt));
+        if picture.decorative {
+            // The author marked it decorative: assistive technology skips it.
+            self.raw("\" role=\"presentation");
+        }
         self.raw(&format!("\" width=\"{width}\" height=\"{height}\"/>\n"));
         if !alt.trim().is_empty() {
             self.raw("<figcaption>");

@@ -127,8 +127,14 @@ impl<'a> ArticleLayout<'a> {
         let mut sect = self.tags.node(Role::Sect);
         sect.lang = self.article_lang.clone();
         self.tag_stack = vec![sect];
-        let out = self.article_body(article);
+        let mut out = self.article_body(article);
         self.tag_stack.clear();
+        let notes: std::collections::HashSet<String> = article
+            .footnotes
+            .iter()
+            .map(|n| footnote_anchor(&self.prefix, n.number))
+            .collect();
+        super::tags::mark_links(&mut out, &mut self.tags, &|name| notes.contains(name));
         out
     }
 
@@ -686,6 +692,7 @@ impl<'a> ArticleLayout<'a> {
         pos: &SourcePos,
         out: &mut Vec<Fragment>,
     ) {
+        let image_ref = image;
         let key = image.key.as_str();
         // `<img width>` in CSS pixels (0.75 pt): the author's size, never wider.
         let asked = image.width.map(|px| px as f32 * 0.75);
@@ -719,13 +726,16 @@ impl<'a> ArticleLayout<'a> {
             height: h,
         }];
         let mut height = h;
-        let mut tags = vec![TagSpan {
-            items: 0..1,
-            path: path_with(
+        // A decorative picture is an artifact (an empty path), not a Figure.
+        let path = if image_ref.decorative {
+            std::sync::Arc::from([])
+        } else {
+            path_with(
                 &self.tag_stack,
                 self.tags.node(Role::Figure(alt.to_owned())),
-            ),
-        }];
+            )
+        };
+        let mut tags = vec![TagSpan { items: 0..1, path }];
         if !alt.is_empty() {
             height += 0.3 * t.body.size;
             let caption = StyledText::plain(alt, &t.caption);

@@ -235,6 +235,8 @@ impl FrontLayout<'_> {
             tag_all(&mut entry, &toc, item);
             out.extend(entry);
         }
+        // Each entry's text and its link annotation in one Link element.
+        tags::mark_links(&mut out, &mut self.tags, &|_| false);
         out
     }
 

@@ -479,21 +479,26 @@ fn resolve_links(pages: &mut [Page], anchors: &HashMap<String, (usize, f32)>, do
         anchors.get(&target).copied()
     };
     for page in pages {
+        let mut kept = Vec::with_capacity(page.items.len());
         page.items.retain_mut(|item| {
-            let Item::Link { target, .. } = item else {
-                return true;
+            let keep = match item {
+                Item::Link { target, .. } => match target {
+                    LinkTarget::Anchor(name) => match find(name) {
+                        Some((page, y)) => {
+                            *target = LinkTarget::Position { page, y };
+                            true
+                        }
+                        None => false,
+                    },
+                    _ => true,
+                },
+                _ => true,
             };
-            let LinkTarget::Anchor(name) = target else {
-                return true;
-            };
-            match find(name) {
-                Some((page, y)) => {
-                    *target = LinkTarget::Position { page, y };
-                    true
-                }
-                None => false,
-            }
+            kept.push(keep);
+            keep
         });
+        // The tags count items: they follow the removal.
+        tags::keep_items(&mut page.tags, &kept);
     }
 }
 

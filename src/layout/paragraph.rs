@@ -628,6 +628,9 @@ fn build_line(
                     && text.spans[*s].style.color == span.color
                     && text.spans[*s].style.rise == span.rise
                     && text.spans[*s].style.oblique == span.oblique
+                    // A link's text is a run of its own: the tagged PDF puts it in the
+                    // link's structure element.
+                    && text.spans[*s].style.link == span.link
             });
             if !same {
                 if let Some((r, _, _)) = run.take() {

@@ -135,12 +135,13 @@ pub fn write_pdf(
     let size = Size::from_wh(pages.width, pages.height)
         .ok_or_else(|| Error::Pdf("page size is zero".into()))?;
     for (page_index, page) in pages.pages.iter().enumerate() {
-        // Which element each item belongs to; elements are created in span order (reading
-        // order: a list item's label before its body).
-        let mut element_of: Vec<Option<usize>> = vec![None; page.items.len()];
+        // Which element each item belongs to. Block elements are created in span order
+        // (reading order: a list item's label before its body); links where their text is.
+        let mut path_of: Vec<Option<&[crate::layout::tags::TagNode]>> =
+            vec![None; page.items.len()];
         let mut lang_of: Vec<&str> = vec![info.lang.as_str(); page.items.len()];
         for span in &page.tags {
-            let element = tree.declare(&span.path);
+            tree.declare_blocks(&span.path);
             let lang = span
                 .path
                 .iter()
@@ -154,12 +155,12 @@ pub fn write_pdf(
             {
                 *slot = lang;
             }
-            for slot in element_of
+            for slot in path_of
                 .iter_mut()
                 .take(span.items.end)
                 .skip(span.items.start)
             {
-                *slot = element;
+                *slot = Some(&span.path);
             }
         }
         let style = if page.roman {
@@ -180,7 +181,9 @@ pub fn write_pdf(
         {
             let mut surface = pdf_page.surface();
             for (item_index, item) in page.items.iter().enumerate() {
-                let element = element_of[item_index].filter(|&e| !tree.is_repeat(e, page_index));
+                let element = path_of[item_index]
+                    .and_then(|p| tree.declare(p))
+                    .filter(|&e| !tree.is_repeat(e, page_index));
                 let content = match (item, element) {
                     (Item::Text(run), Some(_)) => ContentTag::Span(
                         SpanTag::empty()
@@ -280,7 +283,12 @@ pub fn write_pdf(
                         width,
                         height,
                         target,
-                    } => links.push((*x, *y, *width, *height, target, element)),
+                    } => {
+                        // A link in a repeated table header is still a link: its
+                        // annotation joins the header cell's element.
+                        let element = path_of[item_index].and_then(|p| tree.declare(p));
+                        links.push((*x, *y, *width, *height, target, element));
+                    }
                 }
                 if let Some(id) = id {
                     surface.end_tagged();

@@ -18,8 +18,12 @@ struct Element {
     role: Role,
     lang: Option<String>,
     children: Vec<Child>,
-    /// The page this element's first content is on.
+    /// The page this element's first content (its own or a descendant's) is on.
     first_page: Option<usize>,
+    parent: Option<usize>,
+    /// Holds a link annotation (a `Link` without one, whose target went missing, is
+    /// written as a `Span`).
+    annotated: bool,
 }
 
 #[derive(Default)]
@@ -27,15 +31,29 @@ pub(crate) struct TreeBuilder {
     by_id: HashMap<u64, usize>,
     elements: Vec<Element>,
     roots: Vec<usize>,
-    /// Elements that are `Link`s holding an annotation.
-    links: Vec<usize>,
 }
 
 impl TreeBuilder {
     /// Finds or creates every element on `path`; returns the last one.
     pub(crate) fn declare(&mut self, path: &[TagNode]) -> Option<usize> {
+        self.declare_upto(path, path.len())
+    }
+
+    /// Finds or creates the block elements on `path`, up to its first inline element
+    /// (a link): those are created where their first text is drawn, so they sit among the
+    /// block's text in reading order. Block elements are created in span order, which is
+    /// reading order (a list item's label before its body, whatever order they are drawn).
+    pub(crate) fn declare_blocks(&mut self, path: &[TagNode]) {
+        let end = path
+            .iter()
+            .position(|n| n.role.is_inline())
+            .unwrap_or(path.len());
+        self.declare_upto(path, end);
+    }
+
+    fn declare_upto(&mut self, path: &[TagNode], end: usize) -> Option<usize> {
         let mut parent: Option<usize> = None;
-        for node in path {
+        for node in &path[..end] {
             let index = match self.by_id.get(&node.id) {
                 Some(&i) => i,
                 None => {
@@ -45,6 +63,8 @@ impl TreeBuilder {
                         lang: node.lang.clone(),
                         children: Vec::new(),
                         first_page: None,
+                        parent,
+                        annotated: false,
                     });
                     self.by_id.insert(node.id, i);
                     match parent {
@@ -62,27 +82,45 @@ impl TreeBuilder {
     /// Whether content of `element` on `page` is a repetition (a table's header row set
     /// again above a continued table), which is an artifact, not new content.
     pub(crate) fn is_repeat(&self, element: usize, page: usize) -> bool {
-        let e = &self.elements[element];
-        e.role == Role::TH && e.first_page.is_some_and(|p| p < page)
+        let mut at = Some(element);
+        while let Some(i) = at {
+            let e = &self.elements[i];
+            if e.role == Role::TH {
+                return e.first_page.is_some_and(|p| p < page);
+            }
+            at = e.parent;
+        }
+        false
     }
 
     pub(crate) fn add_content(&mut self, element: usize, page: usize, id: Identifier) {
-        let e = &mut self.elements[element];
-        e.first_page.get_or_insert(page);
-        e.children.push(Child::Leaf(id));
+        self.elements[element].children.push(Child::Leaf(id));
+        let mut at = Some(element);
+        while let Some(i) = at {
+            let e = &mut self.elements[i];
+            e.first_page.get_or_insert(page);
+            at = e.parent;
+        }
     }
 
-    /// A link annotation, as a `Link` element inside `element`.
+    /// A link annotation: inside `element` when that is the link's own element (holding
+    /// its text), else as a `Link` element of its own inside `element`.
     pub(crate) fn add_link(&mut self, element: usize, id: Identifier) {
+        if self.elements[element].role == Role::Link {
+            self.elements[element].children.push(Child::Leaf(id));
+            self.elements[element].annotated = true;
+            return;
+        }
         let i = self.elements.len();
         self.elements.push(Element {
-            role: Role::P, // replaced below: a Link group is written directly
+            role: Role::Link,
             lang: None,
             children: vec![Child::Leaf(id)],
             first_page: None,
+            parent: Some(element),
+            annotated: true,
         });
         self.elements[element].children.push(Child::Group(i));
-        self.links.push(i);
     }
 
     pub(crate) fn finish(self) -> Vec<Node> {
@@ -108,10 +146,9 @@ impl TreeBuilder {
         if children.is_empty() {
             return None;
         }
-        let kind = if self.links.contains(&index) {
-            Tag::Link.into()
-        } else {
-            kind(&e.role)
+        let kind = match e.role {
+            Role::Link if !e.annotated => Tag::Span.into(),
+            _ => kind(&e.role),
         };
         let kind = match &e.lang {
             Some(lang) => kind.with_lang(Some(lang.clone())),
@@ -167,6 +204,8 @@ fn kind(role: &Role) -> TagKind {
         Role::Note => Tag::Note.into(),
         Role::TOC => Tag::TOC.into(),
         Role::TOCI => Tag::TOCI.into(),
+        Role::Link => Tag::Link.into(),
+        Role::Reference => Tag::Reference.into(),
     }
 }
 

@@ -228,14 +228,17 @@ pub fn large_bulletin(name: &str, copies: usize) -> PathBuf {
     std::fs::write(
         dir.join("articles/999-every-block.md"),
         "---\ntitle: \"Every block 各种块\"\nlang: en\n---\n\n\
-         Intro with a [link](https://example.org/a) and a note[^n] and `code`.\n\n\
-         ## Section 一节\n\n### Sub-section\n\n\
+         Intro with a [link](https://example.org/a) and a note[^n] and `code`; \
+         see [the section](#section), or https://example.org/auto.\n\n\
+         ## Section 一节 {#section}\n\n### Sub-section\n\n\
          > A quote\n>\n> > nested quote 中文引文\n\n\
          1. first\n2. second\n   - inner\n\n\
          - [x] done\n- [ ] to do\n\n\
          | Name | 名称 | Count |\n|---|:--:|--:|\n| a | 甲 | 1 |\n| b | 乙 | 2 |\n\n\
          ```rust\nfn main() {}\n```\n\n---\n\n\
          ![A decorated campus gate](../images/emblem.png)\n\n\
+         ![](../images/emblem.png){.decorative}\n\n\
+         <img src=\"../images/emblem.png\" alt=\"\" role=\"presentation\">\n\n\
          [^n]: The note, with **bold** text.\n",
     )
     .unwrap();

@@ -102,11 +102,17 @@ impl Converter<'_, '_, '_> {
             .map(|w| w.trim().trim_end_matches("px"))
             .and_then(|w| w.parse::<u32>().ok())
             .filter(|&w| w > 0);
+        // `alt=""` with `role="presentation"` (or `none`): the author says it only decorates.
+        let decorative = alt.is_empty()
+            && tag
+                .attr("role")
+                .is_some_and(|r| matches!(r.trim(), "presentation" | "none"));
         nodes.push(Node::Image {
             dest: src.to_owned(),
             alt,
             line,
             width,
+            decorative,
         });
     }
 
