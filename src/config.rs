@@ -1,21 +1,22 @@
 //! `bulletin.toml`: the bulletin's metadata, page size and margins, article order and font
 //! folders.
 //!
-//! The file is walked as a spanned TOML tree rather than deserialised into a struct, so that
-//! every finding (unknown key, wrong type, impossible margins) can name the line it is on.
+//! The file is read by the spanned reader (`content::spanned`) into serde structs, so that
+//! every finding (unknown key, wrong type, impossible margins) names the line it is on.
 //! Unknown keys only warn: an old or misspelt key must not stop a build, but it must not be
 //! silently ignored either.
 
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use serde::Deserialize;
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{MapAccess, Visitor};
 
-use crate::content::fields::{self, DATE_HELP};
+use crate::content::fields::{IsoDate, LangTag};
 use crate::content::paths::normalize_lexically;
-use crate::content::source::{self, LineIndex};
+use crate::content::source;
+use crate::content::spanned::{self, Format, Lined, List, Opt, Reader, Val, Whole};
 use crate::diagnostics::{Diagnostic, Diagnostics, Error};
 use crate::model::{Lang, Meta};
 
@@ -83,30 +84,8 @@ const MIN_TEXT_AREA_MM: f32 = 60.0;
 /// PDF pages may not exceed 14 400 pt (≈ 5080 mm) on a side.
 const MAX_PAGE_MM: f32 = 5000.0;
 
-const TOP_KEYS: &[&str] = &[
-    "title",
-    "subtitle",
-    "volume",
-    "issue",
-    "date",
-    "language",
-    "publisher",
-    "editor",
-    "authors",
-    "order",
-    "page",
-    "fonts",
-    "template",
-    "columns",
-    "print",
-    "max_dpi",
-];
-const PRINT_KEYS: &[&str] = &["bleed"];
 /// Below this a `max_dpi` would blur every picture: surely a mistake.
 pub const MIN_MAX_DPI: u32 = 72;
-const PAGE_KEYS: &[&str] = &["size", "margins"];
-const MARGIN_KEYS: &[&str] = &["top", "bottom", "left", "right"];
-const FONT_KEYS: &[&str] = &["dirs"];
 
 /// Reads `root/bulletin.toml`.
 ///
@@ -242,538 +221,273 @@ fn default_config(title: String) -> Config {
     }
 }
 
+/// `bulletin.toml` as written: one serde struct per table, every key optional (`Opt`: a
+/// wrong value is reported with its line and read as absent). A new key is a field here and
+/// a line in `parse_config`.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Raw {
+    title: Opt<String>,
+    subtitle: Opt<String>,
+    volume: Opt<Whole<0, { u32::MAX }>>,
+    issue: Opt<Whole<0, { u32::MAX }>>,
+    date: Opt<IsoDate>,
+    language: Opt<LangTag>,
+    publisher: Opt<String>,
+    editor: Opt<String>,
+    authors: Opt<List<String>>,
+    order: Opt<List<Lined<String>>>,
+    page: Opt<RawPage>,
+    fonts: Opt<RawFonts>,
+    template: Opt<Lined<String>>,
+    columns: Opt<Whole<1, 6>>,
+    print: Opt<RawPrint>,
+    max_dpi: Opt<Whole<MIN_MAX_DPI, { u32::MAX }>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawPage {
+    size: Opt<Lined<PageSize>>,
+    margins: Opt<Lined<Sides>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawFonts {
+    dirs: Opt<List<Lined<String>>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawPrint {
+    bleed: Opt<Lined<Mm>>,
+}
+
 /// Parses the text of `bulletin.toml`; `root_abs` anchors relative font folders.
 pub(crate) fn parse_config(text: &str, root_abs: &Path, fallback_title: &str) -> ConfigRead {
-    let mut w = Walker {
-        lines: LineIndex::new(text),
-        file: Arc::from(CONFIG_FILE),
-        diags: Vec::new(),
-    };
     let mut config = default_config(fallback_title.to_owned());
     let mut order_lines = Vec::new();
-    let table = match DeTable::parse(text) {
-        Ok(table) => table,
-        Err(e) => {
-            let line = e.span().map_or(1, |s| w.lines.line(s.start));
-            w.diags.push(
-                Diagnostic::error(format!("TOML syntax error: {}", e.message().trim()))
+    let root = match spanned::parse_toml(text, 1) {
+        Ok(root) => root,
+        Err(errors) => {
+            let diagnostics = errors.into_iter().map(|(line, message)| {
+                Diagnostic::error(format!("TOML syntax error: {message}"))
                     .in_file(CONFIG_FILE)
                     .at_line(line)
-                    .with_help("see https://toml.io for the syntax; strings need \"quotes\""),
-            );
+                    .with_help("see https://toml.io for the syntax; strings need \"quotes\"")
+            });
+            let diagnostics = diagnostics.collect();
             return ConfigRead {
                 config,
                 order_lines,
-                diagnostics: w.diags,
+                diagnostics,
             };
         }
     };
-    let mut title_seen = false;
-    for (key, value) in sorted(table.get_ref()) {
-        let meta = &mut config.meta;
-        match key.get_ref().as_ref() {
-            "title" => {
-                title_seen = true;
-                match w.text("title", value) {
-                    Some(t) => meta.title = t,
-                    None if matches!(value.get_ref(), DeValue::String(_)) => w.error(
-                        value.span(),
-                        "`title` is empty",
-                        "give the bulletin a title: title = \"…\"",
-                    ),
-                    None => {} // wrong type: already reported
-                }
-            }
-            "subtitle" => meta.subtitle = w.text("subtitle", value),
-            "volume" => meta.volume = w.count("volume", value),
-            "issue" => meta.issue = w.count("issue", value),
-            "date" => meta.date = w.date("date", value),
-            "language" => {
-                if let Some(tag) = w.text("language", value) {
-                    match fields::check_lang(&tag) {
-                        Ok(()) => meta.lang = Lang(tag),
-                        Err(msg) => {
-                            w.error(value.span(), &msg, "for example: language = \"zh-CN\"")
-                        }
-                    }
-                }
-            }
-            "publisher" => meta.publisher = w.text("publisher", value),
-            "editor" => meta.editor = w.text("editor", value),
-            "authors" => meta.authors = w.strings("authors", value).unwrap_or_default(),
-            "order" => {
-                if let Some(entries) = w.order(value) {
-                    order_lines = entries.iter().map(|(_, line)| *line).collect();
-                    config.order = Some(entries.into_iter().map(|(name, _)| name).collect());
-                }
-            }
-            "page" => {
-                if let Some(page) = w.page(value) {
-                    config.page = page;
-                }
-            }
-            "fonts" => config.font_dirs = w.fonts(value, root_abs),
-            "columns" => {
-                config.columns = w.count("columns", value).and_then(|n| {
-                    if (1..=6).contains(&n) {
-                        Some(n)
-                    } else {
-                        w.error(
-                            value.span(),
-                            "`columns` must be from 1 to 6",
-                            "for example: columns = 2",
-                        );
-                        None
-                    }
-                })
-            }
-            "print" => config.bleed_mm = w.print(value),
-            "template" => {
-                let line = w.lines.line(value.span().start);
-                config.template = w.text("template", value).map(|t| (t, line));
-            }
-            "max_dpi" => match w.count("max_dpi", value) {
-                Some(n) if n < MIN_MAX_DPI => w.error(
-                    value.span(),
-                    &format!("`max_dpi` must be at least {MIN_MAX_DPI}"),
-                    "print needs 150 dpi or more; 300 is usual: max_dpi = 300",
-                ),
-                n => config.max_dpi = n,
-            },
-            other => w.unknown(key, other, TOP_KEYS, None),
+    let r = Reader::new(Format::Toml, Arc::from(CONFIG_FILE));
+    let raw: Raw = r.read(&root).unwrap_or_default();
+    let text = |t: Opt<String>| t.0.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let meta = &mut config.meta;
+    match (root.get("title"), text(raw.title)) {
+        (_, Some(title)) => meta.title = title,
+        (None, None) => r.error(
+            1,
+            format!("{CONFIG_FILE} has no `title`"),
+            "add a line such as title = \"…\" at the top, before any [table] header",
+        ),
+        (Some(node), None) if matches!(node.val, Val::Str(_)) => r.error(
+            node.line,
+            "`title` is empty",
+            "give the bulletin a title: title = \"…\"",
+        ),
+        (Some(_), None) => {} // wrong type: already reported
+    }
+    meta.subtitle = text(raw.subtitle);
+    meta.volume = raw.volume.0.map(|n| n.0);
+    meta.issue = raw.issue.0.map(|n| n.0);
+    meta.date = raw.date.0.map(|d| d.0);
+    if let Some(lang) = raw.language.0 {
+        meta.lang = lang.0;
+    }
+    meta.publisher = text(raw.publisher);
+    meta.editor = text(raw.editor);
+    let authors = raw.authors.0.map_or_else(Vec::new, |a| a.0);
+    meta.authors = authors
+        .into_iter()
+        .map(|a| a.trim().to_owned())
+        .filter(|a| !a.is_empty())
+        .collect();
+    if let Some(order) = raw.order.0 {
+        order_lines = order.0.iter().map(|e| e.line).collect();
+        config.order = Some(
+            order
+                .0
+                .into_iter()
+                .map(|e| e.value.trim().to_owned())
+                .collect(),
+        );
+    }
+    let page = raw.page.0.unwrap_or_default();
+    if let Some(size) = &page.size.0 {
+        (config.page.width_mm, config.page.height_mm) = (size.value.0, size.value.1);
+    }
+    if let Some(margins) = &page.margins.0 {
+        let m = margins.value.0;
+        if [m.top, m.bottom, m.left, m.right].iter().any(|&x| x < 0.0) {
+            r.error(
+                margins.line,
+                "margins cannot be negative",
+                "use 0 or more millimetres",
+            );
+        } else {
+            config.page.margins = m;
         }
     }
-    if !title_seen {
-        w.diags.push(
-            Diagnostic::error(format!("{CONFIG_FILE} has no `title`"))
-                .in_file(CONFIG_FILE)
-                .at_line(1)
-                .with_help(
-                    "add a line such as title = \"…\" at the top, before any [table] header",
-                ),
+    let p = config.page;
+    let (text_w, text_h) = (
+        p.width_mm - p.margins.left - p.margins.right,
+        p.height_mm - p.margins.top - p.margins.bottom,
+    );
+    // Only when size and margins are sound: otherwise this would repeat their error.
+    if (text_w < MIN_TEXT_AREA_MM || text_h < MIN_TEXT_AREA_MM) && !r.has_errors() {
+        let lines = [
+            page.size.0.as_ref().map(|s| s.line),
+            page.margins.0.as_ref().map(|m| m.line),
+        ];
+        let line = lines.into_iter().flatten().max().unwrap_or(1);
+        r.error(
+            line,
+            format!(
+                "the margins leave a text area of {text_w:.0} × {text_h:.0} mm on a \
+                 {:.0} × {:.0} mm page; at least {MIN_TEXT_AREA_MM:.0} × {MIN_TEXT_AREA_MM:.0} mm is needed",
+                p.width_mm, p.height_mm
+            ),
+            "make the margins smaller or the page larger",
         );
+        config.page = PageSetup::default();
+    }
+    for dir in raw
+        .fonts
+        .0
+        .and_then(|f| f.dirs.0)
+        .map_or_else(Vec::new, |d| d.0)
+    {
+        let path = normalize_lexically(&root_abs.join(&dir.value));
+        if !path.is_dir() {
+            r.warn(
+                dir.line,
+                format!("font folder `{}` does not exist", dir.value),
+                "folders are relative to the content folder",
+            );
+        }
+        config.font_dirs.push(path);
+    }
+    config.template = raw.template.0.and_then(|t| {
+        let name = t.value.trim().to_owned();
+        (!name.is_empty()).then_some((name, t.line))
+    });
+    config.columns = raw.columns.0.map(|n| n.0);
+    config.max_dpi = raw.max_dpi.0.map(|n| n.0);
+    if let Some(bleed) = raw.print.0.and_then(|p| p.bleed.0) {
+        match bleed.value.0 {
+            mm if (0.0..=20.0).contains(&mm) => config.bleed_mm = Some(mm),
+            _ => r.error(
+                bleed.line,
+                "`bleed` must be from 0 to 20 millimetres",
+                "3 mm is usual: bleed = 3",
+            ),
+        }
     }
     ConfigRead {
         config,
         order_lines,
-        diagnostics: w.diags,
+        diagnostics: r.finish(),
     }
 }
 
-type Entry<'a, 'i> = (
-    &'a Spanned<std::borrow::Cow<'i, str>>,
-    &'a Spanned<DeValue<'i>>,
-);
+/// A finite number of millimetres, at most a page's largest side.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(try_from = "f64")]
+struct Mm(f32);
 
-/// Table entries in the order they appear in the file, so findings come out in line order.
-fn sorted<'a, 'i>(table: &'a DeTable<'i>) -> Vec<Entry<'a, 'i>> {
-    let mut entries: Vec<_> = table.iter().collect();
-    entries.sort_by_key(|(k, _)| k.span().start);
-    entries
+impl TryFrom<f64> for Mm {
+    type Error = &'static str;
+    fn try_from(n: f64) -> Result<Self, Self::Error> {
+        match n.is_finite() && n.abs() <= f64::from(MAX_PAGE_MM) {
+            true => Ok(Mm(n as f32)),
+            false => Err("must be a finite number of millimetres"),
+        }
+    }
 }
 
-/// Reads typed values out of the spanned tree, recording a located diagnostic for every
-/// value that has the wrong type or an impossible value.
-struct Walker {
-    lines: LineIndex,
-    file: Arc<str>,
-    diags: Vec<Diagnostic>,
-}
+/// `A4`, `Letter`, `170x240`: width and height in millimetres, each 1 to `MAX_PAGE_MM`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(try_from = "String")]
+struct PageSize(f32, f32);
 
-impl Walker {
-    fn error(&mut self, span: Range<usize>, message: &str, help: &str) {
-        let line = self.lines.line(span.start);
-        self.diags.push(
-            Diagnostic::error(message)
-                .in_file(self.file.clone())
-                .at_line(line)
-                .with_help(help),
-        );
-    }
-
-    fn warn(&mut self, span: Range<usize>, message: &str, help: &str) {
-        let line = self.lines.line(span.start);
-        self.diags.push(
-            Diagnostic::warning(message)
-                .in_file(self.file.clone())
-                .at_line(line)
-                .with_help(help),
-        );
-    }
-
-    fn unknown(
-        &mut self,
-        key: &Spanned<std::borrow::Cow<'_, str>>,
-        name: &str,
-        known: &[&str],
-        table: Option<&str>,
-    ) {
-        let (message, mut help) = fields::unknown_key(name, known, table);
-        if table.is_some() && TOP_KEYS.contains(&name) {
-            help = format!(
-                "`{name}` is a top-level key: move it above the first [table] header, \
-                 otherwise TOML puts it inside that table"
-            );
-        }
-        self.warn(key.span(), &message, &help);
-    }
-
-    fn wrong_type(
-        &mut self,
-        key: &str,
-        value: &Spanned<DeValue<'_>>,
-        expected: &str,
-        example: &str,
-    ) {
-        let found = value.get_ref().type_str();
-        self.error(
-            value.span(),
-            &format!("`{key}` must be {expected}, not {}", fields::a_or_an(found)),
-            &format!("for example: {example}"),
-        );
-    }
-
-    /// A string, trimmed; `None` (without complaint) when it is empty.
-    fn text(&mut self, key: &str, value: &Spanned<DeValue<'_>>) -> Option<String> {
-        match value.get_ref() {
-            DeValue::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
-            _ => {
-                self.wrong_type(key, value, "a string", &format!("{key} = \"…\""));
-                None
-            }
-        }
-    }
-
-    /// A non-negative integer that fits in `u32` (volume and issue numbers).
-    fn count(&mut self, key: &str, value: &Spanned<DeValue<'_>>) -> Option<u32> {
-        match value.get_ref() {
-            DeValue::Integer(i) => {
-                let n = i64::from_str_radix(i.as_str(), i.radix()).ok();
-                match n.and_then(|n| u32::try_from(n).ok()) {
-                    Some(n) => Some(n),
-                    None => {
-                        self.error(
-                            value.span(),
-                            &format!("`{key}` must be a whole number from 0 to {}", u32::MAX),
-                            &format!("for example: {key} = 3"),
-                        );
-                        None
-                    }
-                }
-            }
-            _ => {
-                self.wrong_type(key, value, "a whole number", &format!("{key} = 3"));
-                None
-            }
-        }
-    }
-
-    /// A finite number of millimetres (integer or float).
-    fn millimetres(&mut self, key: &str, value: &Spanned<DeValue<'_>>) -> Option<f32> {
-        let n = match value.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-                .ok()
-                .map(|n| n as f64),
-            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
-            _ => {
-                self.wrong_type(
-                    key,
-                    value,
-                    "a number of millimetres",
-                    &format!("{key} = 20"),
-                );
-                return None;
-            }
-        };
-        match n.filter(|n| n.is_finite() && n.abs() <= f64::from(MAX_PAGE_MM)) {
-            Some(n) => Some(n as f32),
-            None => {
-                self.error(
-                    value.span(),
-                    &format!("`{key}` must be a finite number of millimetres"),
-                    &format!("for example: {key} = 20"),
-                );
-                None
-            }
-        }
-    }
-
-    /// A list of strings; a single string is accepted as a list of one.
-    fn strings(&mut self, key: &str, value: &Spanned<DeValue<'_>>) -> Option<Vec<String>> {
-        let example = format!("{key} = [\"…\", \"…\"]");
-        match value.get_ref() {
-            DeValue::String(s) => Some(vec![s.trim().to_owned()]),
-            DeValue::Array(items) => {
-                let mut out = Vec::new();
-                for item in items.iter() {
-                    match item.get_ref() {
-                        DeValue::String(s) if !s.trim().is_empty() => out.push(s.trim().to_owned()),
-                        DeValue::String(_) => {}
-                        _ => self.wrong_type(key, item, "a list of strings", &example),
-                    }
-                }
-                Some(out)
-            }
-            _ => {
-                self.wrong_type(key, value, "a list of strings", &example);
-                None
-            }
-        }
-    }
-
-    /// `YYYY-MM-DD`, either quoted or as a bare TOML date.
-    fn date(&mut self, key: &str, value: &Spanned<DeValue<'_>>) -> Option<String> {
-        let text = match value.get_ref() {
-            DeValue::String(s) => s.trim().to_owned(),
-            DeValue::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => dt.to_string(),
-            DeValue::Datetime(_) => {
-                self.error(
-                    value.span(),
-                    &format!("`{key}` must be a date without a time"),
-                    DATE_HELP,
-                );
-                return None;
-            }
-            _ => {
-                self.wrong_type(key, value, "a date", "date = \"2023-09-01\"");
-                return None;
-            }
-        };
-        if fields::is_valid_date(&text) {
-            Some(text)
-        } else {
-            self.error(
-                value.span(),
-                &format!("`{text}` is not a valid date"),
-                DATE_HELP,
-            );
-            None
-        }
-    }
-
-    /// `order = ["a.md", "b.md"]`, with the line of each entry.
-    fn order(&mut self, value: &Spanned<DeValue<'_>>) -> Option<Vec<(String, u32)>> {
-        let example = "order = [\"02-opening.md\", \"01-meeting.md\"]";
-        let DeValue::Array(items) = value.get_ref() else {
-            self.wrong_type("order", value, "a list of file names", example);
-            return None;
-        };
-        let mut out = Vec::new();
-        for item in items.iter() {
-            match item.get_ref() {
-                DeValue::String(s) => {
-                    out.push((s.trim().to_owned(), self.lines.line(item.span().start)))
-                }
-                _ => self.wrong_type("order", item, "a list of file names", example),
-            }
-        }
-        Some(out)
-    }
-
-    /// The `[page]` table: size and margins, checked together so that the margins leave a
-    /// usable text area on the chosen paper.
-    fn page(&mut self, value: &Spanned<DeValue<'_>>) -> Option<PageSetup> {
-        let DeValue::Table(table) = value.get_ref() else {
-            self.wrong_type("page", value, "a table", "[page]\nsize = \"A4\"");
-            return None;
-        };
-        let mut page = PageSetup::default();
-        let mut ok = true;
-        let mut where_ = value.span();
-        for (key, v) in sorted(table) {
-            match key.get_ref().as_ref() {
-                "size" => match self.size(v) {
-                    Some((w, h)) => {
-                        page.width_mm = w;
-                        page.height_mm = h;
-                        where_ = v.span();
-                    }
-                    None => ok = false,
-                },
-                "margins" => match self.margins(v) {
-                    Some(m) => {
-                        page.margins = m;
-                        where_ = v.span();
-                    }
-                    None => ok = false,
-                },
-                other => self.unknown(key, other, PAGE_KEYS, Some("page")),
-            }
-        }
-        if !ok {
-            return None;
-        }
-        let m = page.margins;
-        let text_w = page.width_mm - m.left - m.right;
-        let text_h = page.height_mm - m.top - m.bottom;
-        if text_w < MIN_TEXT_AREA_MM || text_h < MIN_TEXT_AREA_MM {
-            self.error(
-                where_,
-                &format!(
-                    "the margins leave a text area of {text_w:.0} × {text_h:.0} mm on a \
-                     {:.0} × {:.0} mm page; at least {MIN_TEXT_AREA_MM:.0} × {MIN_TEXT_AREA_MM:.0} mm is needed",
-                    page.width_mm, page.height_mm
-                ),
-                "make the margins smaller or the page larger",
-            );
-            return None;
-        }
-        Some(page)
-    }
-
-    fn size(&mut self, value: &Spanned<DeValue<'_>>) -> Option<(f32, f32)> {
+impl TryFrom<String> for PageSize {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
         let help = "use A4, A5, B5, Letter or width×height in millimetres, e.g. \"170x240\"";
-        let DeValue::String(s) = value.get_ref() else {
-            self.wrong_type("page.size", value, "a string", "size = \"A4\"");
-            return None;
-        };
-        match parse_size(s) {
+        match parse_size(&s) {
             Some((w, h)) if w > 0.0 && h > 0.0 && w <= MAX_PAGE_MM && h <= MAX_PAGE_MM => {
-                Some((w, h))
+                Ok(PageSize(w, h))
             }
-            Some(_) => {
-                self.error(
-                    value.span(),
-                    &format!(
-                        "page size `{s}` is out of range (each side 1 to {MAX_PAGE_MM:.0} mm)"
-                    ),
-                    help,
-                );
-                None
-            }
-            None => {
-                self.error(value.span(), &format!("unknown page size `{s}`"), help);
-                None
-            }
+            Some(_) => Err(format!(
+                "page size `{s}` is out of range (each side 1 to {MAX_PAGE_MM:.0} mm)"
+            )),
+            None => Err(format!("unknown page size `{s}`: {help}")),
         }
     }
+}
 
-    fn margins(&mut self, value: &Spanned<DeValue<'_>>) -> Option<Margins> {
-        let all = |v: f32| Margins {
-            top: v,
-            bottom: v,
-            left: v,
-            right: v,
-        };
-        let margins = match value.get_ref() {
-            DeValue::Integer(_) | DeValue::Float(_) => {
-                all(self.millimetres("page.margins", value)?)
-            }
-            DeValue::Table(table) => {
-                let mut m = all(DEFAULT_SIDE_MM);
-                let mut ok = true;
-                for (key, v) in sorted(table) {
-                    let side = match key.get_ref().as_ref() {
-                        "top" => &mut m.top,
-                        "bottom" => &mut m.bottom,
-                        "left" => &mut m.left,
-                        "right" => &mut m.right,
-                        other => {
-                            self.unknown(key, other, MARGIN_KEYS, Some("page.margins"));
-                            continue;
-                        }
-                    };
-                    match self.millimetres(&format!("page.margins.{}", key.get_ref()), v) {
-                        Some(x) => *side = x,
-                        None => ok = false,
-                    }
-                }
-                if !ok {
-                    return None;
-                }
-                m
-            }
-            _ => {
-                self.wrong_type(
-                    "page.margins",
-                    value,
-                    "a number or a table",
-                    "margins = 20  or  margins = { top = 22, bottom = 22, left = 20, right = 20 }",
-                );
-                return None;
-            }
-        };
-        if [margins.top, margins.bottom, margins.left, margins.right]
-            .iter()
-            .any(|&x| x < 0.0)
-        {
-            self.error(
-                value.span(),
-                "margins cannot be negative",
-                "use 0 or more millimetres",
-            );
-            return None;
-        }
-        Some(margins)
-    }
+/// `margins = 20` (every side) or `margins = { top = 22, … }` (the rest 20 mm).
+#[derive(Debug, Clone, Copy)]
+struct Sides(Margins);
 
-    /// `[fonts] dirs = [...]`: folders resolved against the content folder. A folder that
-    /// does not exist only warns: fonts can still come from the bundled set.
-    /// `[print]`: `bleed` in millimetres (0 to 20).
-    fn print(&mut self, value: &Spanned<DeValue<'_>>) -> Option<f32> {
-        let DeValue::Table(table) = value.get_ref() else {
-            self.wrong_type("print", value, "a table", "[print]\nbleed = 3");
-            return None;
-        };
-        let mut bleed = None;
-        for (key, v) in sorted(table) {
-            if key.get_ref().as_ref() != "bleed" {
-                self.unknown(key, key.get_ref(), PRINT_KEYS, Some("print"));
-                continue;
-            }
-            bleed = self.millimetres("bleed", v).and_then(|mm| {
-                if (0.0..=20.0).contains(&mm) {
-                    Some(mm)
-                } else {
-                    self.error(
-                        v.span(),
-                        "`bleed` must be from 0 to 20 millimetres",
-                        "3 mm is usual: bleed = 3",
-                    );
-                    None
-                }
-            });
-        }
-        bleed
-    }
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawSides {
+    top: Opt<Mm>,
+    bottom: Opt<Mm>,
+    left: Opt<Mm>,
+    right: Opt<Mm>,
+}
 
-    fn fonts(&mut self, value: &Spanned<DeValue<'_>>, root_abs: &Path) -> Vec<PathBuf> {
-        let DeValue::Table(table) = value.get_ref() else {
-            self.wrong_type("fonts", value, "a table", "[fonts]\ndirs = [\"fonts\"]");
-            return Vec::new();
-        };
-        let mut dirs = Vec::new();
-        for (key, v) in sorted(table) {
-            if key.get_ref().as_ref() != "dirs" {
-                self.unknown(key, key.get_ref(), FONT_KEYS, Some("fonts"));
-                continue;
+impl<'de> Deserialize<'de> for Sides {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Sides;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a number or a table")
             }
-            let items: Vec<&Spanned<DeValue<'_>>> = match v.get_ref() {
-                DeValue::Array(items) => items.iter().collect(),
-                _ => vec![v],
-            };
-            for item in items {
-                let DeValue::String(dir) = item.get_ref() else {
-                    self.wrong_type(
-                        "fonts.dirs",
-                        item,
-                        "a list of folder names",
-                        "dirs = [\"fonts\"]",
-                    );
-                    continue;
-                };
-                let path = normalize_lexically(&root_abs.join(dir.as_ref()));
-                if !path.is_dir() {
-                    self.warn(
-                        item.span(),
-                        &format!("font folder `{dir}` does not exist"),
-                        "folders are relative to the content folder",
-                    );
-                }
-                dirs.push(path);
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Sides, E> {
+                self.visit_f64(n as f64)
+            }
+            fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Sides, E> {
+                let Mm(v) = Mm::try_from(n).map_err(E::custom)?;
+                Ok(Sides(Margins {
+                    top: v,
+                    bottom: v,
+                    left: v,
+                    right: v,
+                }))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Sides, A::Error> {
+                let raw = RawSides::deserialize(MapAccessDeserializer::new(map))?;
+                let side = |s: Opt<Mm>| s.0.map_or(DEFAULT_SIDE_MM, |m| m.0);
+                let (top, bottom) = (side(raw.top), side(raw.bottom));
+                Ok(Sides(Margins {
+                    top,
+                    bottom,
+                    left: side(raw.left),
+                    right: side(raw.right),
+                }))
             }
         }
-        dirs
+        d.deserialize_struct("RawSides", &["top", "bottom", "left", "right"], V)
     }
 }
 

@@ -291,10 +291,24 @@ pub struct ImageRef {
     /// The width the author asked for (`<img width="120">`), in CSS pixels (1/96 inch): the
     /// picture is shown no wider than this.
     pub width: Option<u32>,
+    /// The height asked for (`<img height="80">`), in CSS pixels: the picture is shown no
+    /// taller than this. With both, it fits inside both and keeps its shape.
+    pub height: Option<u32>,
     /// Decorative, as the author said (`![](x.jpg){.decorative}`, or `<img alt=""
     /// role="presentation">`): no text alternative is wanted; the EPUB hides it from
     /// assistive technology and the tagged PDF makes it an artifact.
     pub decorative: bool,
+}
+
+impl ImageRef {
+    /// The width, in CSS pixels, that `<img width height>` asks for a `w` × `h` pixel picture.
+    pub fn asked_width(&self, w: u32, h: u32) -> Option<f32> {
+        let by_height = self.height.map(|y| y as f32 * w as f32 / h.max(1) as f32);
+        match (self.width.map(|x| x as f32), by_height) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
 }
 
 /// Concatenates the plain text of inlines (for outlines, alt text, ids, search).

@@ -119,7 +119,8 @@ fn every_construct_prints_in_the_pdf() {
         !raw.contains("javascript"),
         "a javascript: link reached the PDF"
     );
-    // <img width="100">: 100 CSS px = 75 pt, so the 600-pixel picture prints at 576 ppi.
+    // <img width="100">: 100 CSS px = 75 pt, so the 600-pixel picture prints at 576 ppi;
+    // <img height="50"> scales it likewise to 37.5 pt, 1152 ppi.
     let images = stdout(&tool("pdfimages", &["-list", pdf.to_str().unwrap()]));
     let ppi: Vec<u32> = images
         .lines()
@@ -127,7 +128,7 @@ fn every_construct_prints_in_the_pdf() {
         .filter(|l| l.split_whitespace().nth(2) == Some("image"))
         .map(|l| l.split_whitespace().nth(12).unwrap().parse().unwrap())
         .collect();
-    assert_eq!(ppi, [576], "{images}");
+    assert_eq!(ppi, [576, 1152], "{images}");
     let check = tool("qpdf", &["--check", pdf.to_str().unwrap()]);
     assert!(check.status.success(), "{}", stdout(&check));
 }
@@ -156,6 +157,8 @@ fn every_construct_is_markup_in_the_epub() {
         "<figcaption>",
         // <img width="100"> of a 600 × 600 picture.
         "width=\"100\" height=\"100\"",
+        // <img height="50"> of the same picture.
+        "width=\"50\" height=\"50\"",
         "<table>",
     ] {
         assert!(x.contains(want), "`{want}` missing from the XHTML:\n{x}");

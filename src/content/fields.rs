@@ -1,6 +1,8 @@
 //! Checks shared by `bulletin.toml` and article front matter: dates, language tags and the
 //! wording of "unknown key" warnings, so both files speak to the author the same way.
 
+use crate::model::Lang;
+
 /// True for an ISO `YYYY-MM-DD` date that exists in the Gregorian calendar.
 pub(crate) fn is_valid_date(s: &str) -> bool {
     crate::timestamp::parse_date(s).is_some()
@@ -14,9 +16,6 @@ pub(crate) fn a_or_an(noun: &str) -> String {
         .is_some_and(|c| "aeiouAEIOU".contains(c));
     format!("{} {noun}", if vowel { "an" } else { "a" })
 }
-
-/// The help text for a bad date.
-pub(crate) const DATE_HELP: &str = "write the date as YYYY-MM-DD, e.g. 2023-09-01";
 
 /// Checks the shape of a BCP 47 language tag (`zh-CN`, `en`, `zh-Hans-CN`). The tag ends up
 /// in `xml:lang` and the PDF's `/Lang`, where a malformed value makes the files invalid.
@@ -65,24 +64,41 @@ pub(crate) fn did_you_mean<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> 
     let key = key.to_lowercase();
     known
         .iter()
-        .map(|k| (levenshtein(&key, k), *k))
+        .map(|k| (strsim::levenshtein(&key, k), *k))
         .filter(|&(d, k)| d <= 2.max(k.chars().count() / 3) || key.contains(k) || k.contains(&key))
         .min_by_key(|&(d, _)| d)
         .map(|(_, k)| k)
 }
 
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+/// `YYYY-MM-DD`, quoted or a bare TOML date.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(try_from = "String")]
+pub(crate) struct IsoDate(pub String);
+
+impl TryFrom<String> for IsoDate {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        let s = s.trim();
+        match is_valid_date(s) {
+            true => Ok(IsoDate(s.to_owned())),
+            false => Err(format!(
+                "`{s}` is not a valid date (write YYYY-MM-DD, e.g. 2023-09-01)"
+            )),
         }
-        prev = cur;
     }
-    prev[b.len()]
+}
+
+/// A well-formed BCP 47 language tag.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(try_from = "String")]
+pub(crate) struct LangTag(pub Lang);
+
+impl TryFrom<String> for LangTag {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        let s = s.trim();
+        check_lang(s).map(|()| LangTag(Lang(s.to_owned())))
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! what it does not know (text kept, tags dropped).
 //!
 //! Only element names and the few attributes the model uses (`href`, `src`, `alt`, `title`,
-//! `align`, `width`, `role`) are read; every other attribute, `on*` handlers included, is discarded here.
+//! `align`, `width`, `height`, `role`) are read; every other attribute, `on*` handlers included, is discarded here.
 
 use html5gum::{DefaultEmitter, Token, Tokenizer};
 
@@ -42,7 +42,9 @@ pub(crate) enum Tok {
 }
 
 /// The attributes the model uses; nothing else survives tokenising.
-const KEPT_ATTRS: &[&str] = &["href", "src", "alt", "title", "align", "width", "role"];
+const KEPT_ATTRS: &[&str] = &[
+    "href", "src", "alt", "title", "align", "width", "height", "role",
+];
 
 pub(crate) fn tokens(html: &str) -> Vec<Tok> {
     let mut out = Vec::new();

@@ -15,6 +15,8 @@ pub(crate) enum Node {
         line: u32,
         /// `<img width>`, CSS pixels.
         width: Option<u32>,
+        /// `<img height>`, CSS pixels.
+        height: Option<u32>,
         /// `{.decorative}` or `role="presentation"` (see [`crate::model::ImageRef`]).
         decorative: bool,
     },
@@ -54,6 +56,7 @@ pub(crate) enum Segment {
         alt: String,
         line: u32,
         width: Option<u32>,
+        height: Option<u32>,
         decorative: bool,
     },
 }
@@ -80,12 +83,14 @@ pub(crate) fn split_at_images(nodes: Vec<Node>) -> Vec<Segment> {
                 alt,
                 line,
                 width,
+                height,
                 decorative,
             } => out.push(Segment::Figure {
                 dest,
                 alt,
                 line,
                 width,
+                height,
                 decorative,
             }),
             Node::Wrap(wrap, children) => {
@@ -192,6 +197,7 @@ mod tests {
             alt: alt.to_owned(),
             line,
             width: None,
+            height: None,
             decorative: false,
         }
     }

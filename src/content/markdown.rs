@@ -504,6 +504,7 @@ impl Converter<'_, '_, '_> {
                     alt,
                     line,
                     width: None,
+                    height: None,
                     decorative,
                 });
                 // The text after the attribute block.
@@ -588,6 +589,7 @@ impl Converter<'_, '_, '_> {
                     alt,
                     line,
                     width,
+                    height,
                     decorative,
                 } => {
                     let md_dir = self.input.md_dir;
@@ -595,6 +597,7 @@ impl Converter<'_, '_, '_> {
                         Ok(image) => out.push(Block::Figure {
                             image: ImageRef {
                                 width,
+                                height,
                                 decorative,
                                 ..image
                             },

@@ -25,6 +25,7 @@ mod inlines;
 mod markdown;
 pub(crate) mod paths;
 pub(crate) mod source;
+pub(crate) mod spanned;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -121,3 +122,5 @@ pub(crate) fn read_single(
     });
     (article, diags)
 }
+#[cfg(test)]
+mod config_tests;

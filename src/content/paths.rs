@@ -77,6 +77,7 @@ pub(crate) fn resolve_image(
                 path: PathBuf::new(),
                 key: dest.to_owned(),
                 width: None,
+                height: None,
                 decorative: false,
             });
         }
@@ -139,6 +140,7 @@ pub(crate) fn resolve_image(
             path: canonical,
             key,
             width: None,
+            height: None,
             decorative: false,
         });
     }

@@ -185,9 +185,9 @@ fn broken_yaml_error_line_is_absolute() {
     let e = errors(&d);
     assert_eq!(e.len(), 1, "{d:?}");
     assert_eq!(e[0].file.as_deref(), Some("articles/a.md"));
-    // libyaml notices at the end of the block (line 4) and names where `[` opened.
+    // The parser notices at the end of the block (line 4) and names where `[` opened.
     assert_eq!(e[0].line, Some(4), "{}", e[0]);
-    assert!(e[0].message.contains("started on line 3"), "{}", e[0]);
+    assert!(e[0].message.contains("`[` opened on line 3"), "{}", e[0]);
     assert!(e[0].help.is_some());
 }
 

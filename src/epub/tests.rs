@@ -69,6 +69,7 @@ fn figure(key: &str, alt: &str) -> Block {
     Block::Figure {
         image: ImageRef {
             width: None,
+            height: None,
             path: PathBuf::from(format!("/nowhere/{key}")),
             key: key.to_owned(),
             decorative: false,

@@ -424,7 +424,7 @@ impl ArticleWriter<'_, '_> {
     }
 
     fn figure(&mut self, picture: &crate::model::ImageRef, alt: &str) {
-        let (key, asked) = (picture.key.as_str(), picture.width);
+        let key = picture.key.as_str();
         let Some(image) = self.book.image(key) else {
             // Not planned: a remote picture that could not be fetched (reported), or past
             // the nesting limit. A framed box keeps the words.
@@ -435,7 +435,11 @@ impl ArticleWriter<'_, '_> {
         };
         let (href, mut width, mut height) =
             (image.href.clone(), image.asset.width, image.asset.height);
-        // `<img width>`: shown at that width (never larger than the picture), height to match.
+        // `<img width height>`: shown at that size (never larger than the picture), keeping
+        // its shape.
+        let asked = picture
+            .asked_width(width, height)
+            .map(|w| (w.round() as u32).max(1));
         if let Some(w) = asked.filter(|&w| w < width) {
             height = ((height as u64 * w as u64 + width as u64 / 2) / width as u64).max(1) as u32;
             width = w;

@@ -692,16 +692,18 @@ impl<'a> ArticleLayout<'a> {
         pos: &SourcePos,
         out: &mut Vec<Fragment>,
     ) {
-        let image_ref = image;
         let key = image.key.as_str();
-        // `<img width>` in CSS pixels (0.75 pt): the author's size, never wider.
-        let asked = image.width.map(|px| px as f32 * 0.75);
+        let image_ref = image;
         let t = self.theme;
         let Some(image) = self.images.get(key) else {
             // A remote picture that could not be fetched (reported with its line).
             self.placeholder(alt, key, indent, pos, out);
             return;
         };
+        // `<img width height>` in CSS pixels (0.75 pt): the author's size, never larger.
+        let asked = image_ref
+            .asked_width(image.width, image.height)
+            .map(|px| px * 0.75);
         // Never enlarge past 150 dpi: a small picture stretched to the full width prints soft.
         let natural = image.width as f32 / 150.0 * 72.0;
         // With columns, a picture much wider than a column spans them all.

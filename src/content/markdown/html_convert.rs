@@ -97,11 +97,10 @@ impl Converter<'_, '_, '_> {
         };
         let alt = caption.unwrap_or_else(|| tag.attr("alt").unwrap_or("").trim().to_owned());
         // `width="120"` or `width="120px"`; percentages and nonsense are ignored.
-        let width = tag
-            .attr("width")
-            .map(|w| w.trim().trim_end_matches("px"))
-            .and_then(|w| w.parse::<u32>().ok())
-            .filter(|&w| w > 0);
+        let pixels = |name: &str| {
+            let value = tag.attr(name).map(|w| w.trim().trim_end_matches("px"));
+            value.and_then(|w| w.parse::<u32>().ok()).filter(|&w| w > 0)
+        };
         // `alt=""` with `role="presentation"` (or `none`): the author says it only decorates.
         let decorative = alt.is_empty()
             && tag
@@ -111,7 +110,8 @@ impl Converter<'_, '_, '_> {
             dest: src.to_owned(),
             alt,
             line,
-            width,
+            width: pixels("width"),
+            height: pixels("height"),
             decorative,
         });
     }
