@@ -20,6 +20,9 @@ use crate::content::spanned::{self, Format, Lined, List, Opt, Reader, Val, Whole
 use crate::diagnostics::{Diagnostic, Diagnostics, Error};
 use crate::model::{Lang, Meta};
 
+mod typography;
+pub use typography::Typography;
+
 /// The configuration file's name inside the content folder.
 pub const CONFIG_FILE: &str = "bulletin.toml";
 
@@ -41,6 +44,8 @@ pub struct Config {
     pub bleed_mm: Option<f32>,
     /// `max_dpi`: pictures printed finer than this are downsampled in the PDF.
     pub max_dpi: Option<u32>,
+    /// `[typography]`: body rhythm, emphasis style, fonts for roles.
+    pub typography: Typography,
 }
 
 /// Paper size and margins, in millimetres.
@@ -218,6 +223,7 @@ fn default_config(title: String) -> Config {
         columns: None,
         bleed_mm: None,
         max_dpi: None,
+        typography: Typography::default(),
     }
 }
 
@@ -243,6 +249,7 @@ struct Raw {
     columns: Opt<Whole<1, 6>>,
     print: Opt<RawPrint>,
     max_dpi: Opt<Whole<MIN_MAX_DPI, { u32::MAX }>>,
+    typography: Opt<typography::RawTypography>,
 }
 
 #[derive(Deserialize, Default)]
@@ -399,6 +406,7 @@ pub(crate) fn parse_config(text: &str, root_abs: &Path, fallback_title: &str) ->
             ),
         }
     }
+    config.typography = raw.typography.0.map(|t| t.finish()).unwrap_or_default();
     ConfigRead {
         config,
         order_lines,

@@ -59,6 +59,7 @@ pub fn fonts_report(opts: &Options) -> Result<FontsReport, Error> {
         bundled_dir: opts.bundled_fonts.clone(),
         user_dirs: user_dirs.clone(),
         system_fallback: opts.system_fonts,
+        picks: Default::default(),
     })?;
     let chars: BTreeSet<char> = loaded
         .document

@@ -136,6 +136,8 @@ struct Prepared {
     pdfua: bool,
     /// Pictures printed finer than this are downsampled in the PDF.
     max_dpi: Option<u32>,
+    /// `[typography] emphasis`, for the EPUB's stylesheet.
+    emphasis: theme::EmphasisStyle,
 }
 
 fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
@@ -170,10 +172,12 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
         bundled_dir: opts.bundled_fonts.clone(),
         user_dirs: font_dirs,
         system_fallback: opts.system_fonts,
+        picks: config.typography.picks(),
     })?;
     book.cover(&document.used_chars());
 
     let mut template = choose_template(opts, &config)?;
+    config.typography.apply(&mut template.theme);
     if let Some(n) = config.columns {
         template.document.columns = n;
     }
@@ -191,6 +195,7 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
     let max_dpi = opts.max_dpi.or(config.max_dpi);
     if let Some(laid) = &laid {
         report_missing(&laid.missing, opts.strict, &mut diags);
+        diags.extend(synthetic_bold_notices(&laid.pages, &book));
         diags.extend(laid.warnings.iter().cloned());
         diags.extend(pdf::pictures::low_resolution(&laid.pages, &images, max_dpi));
     }
@@ -205,6 +210,7 @@ fn prepare(opts: &Options, need_layout: bool) -> Result<Prepared, Error> {
         diags,
         pdfua: opts.pdfua,
         max_dpi,
+        emphasis: config.typography.emphasis,
     })
 }
 
@@ -222,6 +228,33 @@ fn choose_template(opts: &Options, config: &config::Config) -> Result<template::
         None => Ok(template::Template::builtin("bulletin")
             .expect("templates/bulletin.toml is complete (checked by the template tests)")),
     }
+}
+
+/// A notice for each face that had to be emboldened synthetically (bold text in a font of
+/// one weight), so the author knows the bold is drawn, not designed.
+fn synthetic_bold_notices(pages: &layout::page::Pages, book: &FontBook) -> Vec<Diagnostic> {
+    let mut faces = std::collections::BTreeSet::new();
+    for page in &pages.pages {
+        for item in &page.items {
+            if let layout::page::Item::Text(run) = item
+                && run.embolden
+            {
+                faces.insert(run.face);
+            }
+        }
+    }
+    faces
+        .into_iter()
+        .map(|id| {
+            let face = book.face(id);
+            Diagnostic::warning(format!(
+                "bold text in “{}” ({}) is emboldened synthetically: the font has no bold weight",
+                face.name,
+                face.path.display()
+            ))
+            .with_help("add the family's bold face to the font folder for a designed bold")
+        })
+        .collect()
 }
 
 /// One finding per character and place, so the author can fix each occurrence.
@@ -267,26 +300,54 @@ pub fn build(opts: &Options) -> Result<Report, Error> {
             .as_deref()
             .and_then(timestamp::from_date)
     });
+    // Each output goes to its temporary file as soon as it is made, so its bytes are
+    // dropped before the other is done (the EPUB is zipped straight into its file); both
+    // are renamed into place together, or neither.
+    let pdf_path = opts.out_dir.join("bulletin.pdf");
+    let epub_path = opts.out_dir.join("bulletin.epub");
+    let mut wanted = Vec::new();
+    if p.laid.is_some() && opts.formats.pdf {
+        wanted.push(pdf_path.as_path());
+    }
+    if opts.formats.epub {
+        wanted.push(epub_path.as_path());
+    }
+    output::prepare(&wanted)?;
     let (pdf, epub) = rayon::join(
         || {
             p.laid
                 .as_ref()
                 .filter(|_| opts.formats.pdf)
-                .map(|laid| write_pdf(&p, laid, stamp, opts.pdfa))
+                .map(|laid| {
+                    let bytes = write_pdf(&p, laid, stamp, opts.pdfa)?;
+                    output::stage_with(&pdf_path, |f| {
+                        std::io::Write::write_all(f, &bytes).map_err(|source| Error::Write {
+                            path: pdf_path.clone(),
+                            source,
+                        })
+                    })
+                })
                 .transpose()
         },
-        || opts.formats.epub.then(|| write_epub(&p, stamp)).transpose(),
+        || {
+            opts.formats
+                .epub
+                .then(|| output::stage_with(&epub_path, |f| write_epub(&p, stamp, f)))
+                .transpose()
+        },
     );
+    let (pdf, epub) = (pdf?, epub?);
     let mut files = Vec::new();
-    if let Some(bytes) = pdf? {
-        files.push((opts.out_dir.join("bulletin.pdf"), bytes));
+    let mut staged = Vec::new();
+    for (path, s) in [(pdf_path, pdf), (epub_path, epub)] {
+        if let Some(s) = s {
+            files.push(path);
+            staged.push(s);
+        }
     }
-    if let Some(bytes) = epub? {
-        files.push((opts.out_dir.join("bulletin.epub"), bytes));
-    }
-    output::write_all_atomically(&files)?;
+    output::commit(staged)?;
     Ok(Report {
-        written: files.into_iter().map(|(path, _)| path).collect(),
+        written: files,
         pages: p.laid.as_ref().map_or(0, |l| l.pages.pages.len()),
         articles: p.document.articles.len(),
         warnings: p.diags.into_vec(),
@@ -327,10 +388,23 @@ fn pdf_info(m: &model::Meta, stamp: Option<i64>) -> pdf::PdfInfo {
     }
 }
 
-fn write_epub(p: &Prepared, stamp: Option<i64>) -> Result<Vec<u8>, Error> {
+/// Zips the EPUB straight into `file` (through a buffer).
+fn write_epub(p: &Prepared, stamp: Option<i64>, file: &mut std::fs::File) -> Result<(), Error> {
     // The page list of the printed PDF, when there is one.
     let marks = p.laid.as_ref().map_or(&[][..], |l| &l.page_marks[..]);
-    epub_bytes(&p.document, &p.images, &p.book, stamp, marks)
+    let out = std::io::BufWriter::with_capacity(1 << 18, file);
+    let out = epub_into(
+        &p.document,
+        &p.images,
+        &p.book,
+        stamp,
+        marks,
+        p.emphasis,
+        out,
+    )?;
+    out.into_inner()
+        .map_err(|e| Error::Epub(format!("writing the book: {}", e.error())))?;
+    Ok(())
 }
 
 /// The EPUB of a document, with the primary face of each family embedded.
@@ -341,6 +415,22 @@ fn epub_bytes(
     stamp: Option<i64>,
     marks: &[layout::page::PageMark],
 ) -> Result<Vec<u8>, Error> {
+    let out = std::io::Cursor::new(Vec::new());
+    let emphasis = Default::default();
+    Ok(epub_into(document, images, book, stamp, marks, emphasis, out)?.into_inner())
+}
+
+/// [`epub_bytes`] into `out`, which it returns, with Chinese emphasis in the style the
+/// bulletin chose.
+fn epub_into<W: std::io::Write + std::io::Seek>(
+    document: &Document,
+    images: &assets::images::ImageSet,
+    book: &FontBook,
+    stamp: Option<i64>,
+    marks: &[layout::page::PageMark],
+    emphasis: theme::EmphasisStyle,
+    out: W,
+) -> Result<W, Error> {
     use assets::fonts::{Family, FontStyle};
     let families = [
         (Family::Serif, "Folio Serif"),
@@ -350,10 +440,15 @@ fn epub_bytes(
     let fonts: Vec<epub::EpubFont<'_>> = families
         .iter()
         .flat_map(|&(family, name)| {
-            [false, true].map(|bold| epub::EpubFont {
-                family: name,
-                bold,
-                data: book.face(book.primary(FontStyle { family, bold })).data(),
+            [false, true].into_iter().filter_map(move |bold| {
+                let face = book.face(book.primary(FontStyle { family, bold }));
+                // A family of one weight declares no bold face: the reading system then
+                // emboldens the regular one, as the PDF does, rather than show it as bold.
+                (!bold || face.bold).then(|| epub::EpubFont {
+                    family: name,
+                    bold,
+                    data: face.data(),
+                })
             })
         })
         .chain(book.emoji().map(|id| epub::EpubFont {
@@ -364,6 +459,7 @@ fn epub_bytes(
         .collect();
     let opts = epub::EpubOptions {
         modified_unix: stamp.unwrap_or(0),
+        emphasis,
     };
-    epub::write_epub_with_pages(document, images, &fonts, &opts, marks)
+    epub::write_epub_into(document, images, &fonts, &opts, marks, out)
 }

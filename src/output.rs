@@ -28,26 +28,70 @@ const TEMP_RANDOM_LEN: usize = 6;
 
 /// Writes every (path, bytes) pair, or none.
 pub fn write_all_atomically(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> {
-    let mut dirs: Vec<PathBuf> = Vec::new();
-    for (path, _) in files {
+    let paths: Vec<&Path> = files.iter().map(|(p, _)| p.as_path()).collect();
+    prepare(&paths)?;
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        staged.push(Staged {
+            tmp: stage(path, |f| f.write_all(bytes))?,
+            path: path.clone(),
+        });
+    }
+    commit(staged)
+}
+
+/// A file written whole under its temporary name beside its destination, not yet in
+/// place: dropping it deletes it.
+pub(crate) struct Staged {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+/// Checks every destination (its folder can be made, nothing that is not a file is in the
+/// way) and removes stale temporary files from their folders: call once before staging.
+pub(crate) fn prepare(paths: &[&Path]) -> Result<(), Error> {
+    let mut dirs: Vec<&Path> = Vec::new();
+    for path in paths {
         let dir = folder_of(path);
         prepare_folder(dir)?;
         check_destination(path)?;
-        if !dirs.iter().any(|d| d == dir) {
-            dirs.push(dir.to_owned());
+        if !dirs.contains(&dir) {
+            dirs.push(dir);
         }
     }
-    for dir in &dirs {
+    for dir in dirs {
         remove_stale_temp_files(dir);
     }
-    let mut staged = Vec::with_capacity(files.len());
-    for (path, bytes) in files {
-        staged.push((stage(path, bytes)?, path));
-    }
+    Ok(())
+}
+
+/// Has `write` fill a temporary file beside `path` (checked with [`prepare`]), so a
+/// writer can stream into it and no output need be held in memory until every output is
+/// made.
+pub(crate) fn stage_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> Result<(), Error>,
+) -> Result<Staged, Error> {
+    let mut failed = None;
+    let tmp = stage(path, |f| {
+        write(f).map_err(|e| {
+            failed = Some(e);
+            std::io::Error::other("not written")
+        })
+    })
+    .map_err(|e| failed.take().unwrap_or(e))?;
+    Ok(Staged {
+        tmp,
+        path: path.to_owned(),
+    })
+}
+
+/// Renames every staged file into place, or none (see the module's promise).
+pub(crate) fn commit(staged: Vec<Staged>) -> Result<(), Error> {
     // Dropping an unpersisted temporary file deletes it, so an error here cleans up too.
     let mut done: Vec<Replaced> = Vec::with_capacity(staged.len());
-    for (tmp, path) in staged {
-        match replace(tmp, path) {
+    for Staged { tmp, path } in staged {
+        match replace(tmp, &path) {
             Ok(r) => done.push(r),
             Err(e) => {
                 for r in done.into_iter().rev() {
@@ -112,14 +156,17 @@ fn check_destination(path: &Path) -> Result<(), Error> {
     }
 }
 
-/// Writes `bytes` to a locked temporary file beside `path`, flushed to disk.
-fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Error> {
+/// Has `write` fill a locked temporary file beside `path`, flushed to disk.
+fn stage(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<tempfile::NamedTempFile, Error> {
     let werr = |source| Error::Write {
         path: path.to_owned(),
         source,
     };
     let mut tmp = temp_file(folder_of(path)).map_err(werr)?;
-    tmp.write_all(bytes).map_err(werr)?;
+    write(tmp.as_file_mut()).map_err(werr)?;
     // Temporary files are created private; the result should be readable like any file.
     #[cfg(unix)]
     {
@@ -340,12 +387,12 @@ mod tests {
         let b = dir.path().join("b.epub");
         // A later destination that cannot be replaced: a non-empty folder appears after the
         // checks (simulated by staging and replacing by hand).
-        let tmp_a = stage(&a, b"new a").unwrap();
+        let tmp_a = stage(&a, |f| f.write_all(b"new a")).unwrap();
         let r = replace(tmp_a, &a).unwrap();
         assert_eq!(std::fs::read(&a).unwrap(), b"new a");
         std::fs::create_dir(&b).unwrap();
         std::fs::write(b.join("x"), b"x").unwrap();
-        let tmp_b = stage(&b, b"new b").unwrap();
+        let tmp_b = stage(&b, |f| f.write_all(b"new b")).unwrap();
         assert!(replace(tmp_b, &b).is_err());
         r.undo();
         assert_eq!(std::fs::read(&a).unwrap(), b"old a");

@@ -411,6 +411,7 @@ impl Spec {
             header_offset: t.header_offset?,
             footer_offset: t.footer_offset?,
             max_image_height: t.max_image_height?.clamp(0.1, 1.0),
+            emphasis: Default::default(),
         };
         Some(Template {
             name: name.to_owned(),

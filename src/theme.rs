@@ -57,6 +57,31 @@ pub struct Theme {
     pub footer_offset: f32,
     /// Fraction of the text height an image may take at most.
     pub max_image_height: f32,
+    /// How Chinese emphasis is shown (`[typography] emphasis` in bulletin.toml).
+    pub emphasis: EmphasisStyle,
+}
+
+/// How Chinese emphasis (`*强调*`) is shown; Latin emphasis is italic in every style.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum EmphasisStyle {
+    /// Emphasis dots under each Han character (着重号), the clreq way.
+    #[default]
+    Dots,
+    /// Set in a Kai (楷体) face from the user's fonts.
+    Kai,
+    /// Set in bold.
+    Bold,
+}
+
+impl EmphasisStyle {
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "dots" => Some(EmphasisStyle::Dots),
+            "kai" => Some(EmphasisStyle::Kai),
+            "bold" => Some(EmphasisStyle::Bold),
+            _ => None,
+        }
+    }
 }
 
 impl Default for Theme {

@@ -528,3 +528,74 @@ fn jpegs_pass_through_unless_the_dpi_cap_asks_for_fewer_pixels() {
         "{warnings}"
     );
 }
+
+/// The concatenated IDAT data of a PNG file.
+fn idat(png: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut at = 8;
+    while at + 8 <= png.len() {
+        let len = u32::from_be_bytes(png[at..at + 4].try_into().unwrap()) as usize;
+        if &png[at + 4..at + 8] == b"IDAT" {
+            out.extend_from_slice(&png[at + 8..at + 8 + len]);
+        }
+        at += 12 + len;
+    }
+    out
+}
+
+/// Each image XObject of the PDF: its raw (still compressed) data, its PNG predictor (if
+/// any) and whether it has a soft mask.
+fn image_streams(pdf: &Path) -> Vec<(Vec<u8>, Option<i64>, bool)> {
+    let doc = lopdf::Document::load(pdf).unwrap();
+    doc.objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| {
+            s.dict.get(b"Subtype").and_then(|v| v.as_name()).ok() == Some(&b"Image"[..])
+                && s.dict.get(b"SMaskInData").is_err()
+        })
+        .map(|s| {
+            let predictor = s
+                .dict
+                .get(b"DecodeParms")
+                .and_then(|p| p.as_dict())
+                .and_then(|p| p.get(b"Predictor"))
+                .and_then(|p| p.as_i64())
+                .ok();
+            (s.content.clone(), predictor, s.dict.get(b"SMask").is_ok())
+        })
+        .collect()
+}
+
+#[test]
+fn opaque_png_data_is_embedded_as_it_is_and_alpha_becomes_a_soft_mask() {
+    let pictures = fixtures();
+    let root = content("speed-png-passthrough", &pictures);
+    let (out, _) = build(&root, &["--format", "pdf"]);
+    let streams = image_streams(&out.join("bulletin.pdf"));
+    let file = |name: &str| &pictures.iter().find(|(f, _)| *f == name).unwrap().1;
+    // 8-bit RGB, 16-bit and palette PNGs, not interlaced and opaque: their zlib data is
+    // the image stream, byte for byte, read through a PNG predictor.
+    for name in ["png-rgb.png", "png-16bit.png", "png-palette.png"] {
+        let data = idat(file(name));
+        assert!(!data.is_empty(), "{name}: no IDAT");
+        let found = streams.iter().find(|(c, _, _)| *c == data);
+        assert!(
+            matches!(found, Some((_, Some(p), _)) if *p >= 10),
+            "{name}: its IDAT data is not an image stream with a PNG predictor"
+        );
+    }
+    // Interlaced rows cannot be read through a predictor: decoded and deflated again.
+    let interlaced = idat(file("png-interlaced.png"));
+    assert!(streams.iter().all(|(c, _, _)| *c != interlaced));
+    // Alpha is split out into a soft mask.
+    assert!(
+        streams.iter().any(|(_, _, smask)| *smask),
+        "no picture has a soft mask"
+    );
+    let check = tool(
+        "qpdf",
+        &["--check", out.join("bulletin.pdf").to_str().unwrap()],
+    );
+    assert!(check.status.success(), "qpdf --check: {}", stdout(&check));
+}

@@ -137,6 +137,7 @@ pub fn archive(opts: &ArchiveOptions) -> Result<ArchiveReport, Error> {
         bundled_dir: base.bundled_fonts.clone(),
         user_dirs: font_dirs,
         system_fallback: base.system_fonts,
+        picks: Default::default(),
     })?;
     if base.system_fonts {
         // System fonts are added for what every article (not only this shard's) needs, so

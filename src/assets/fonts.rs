@@ -20,6 +20,9 @@ pub enum Family {
     Sans,
     /// Monospace: code.
     Mono,
+    /// Kai (楷体): Chinese emphasis when `emphasis = "kai"`; only ever a user's font, with
+    /// the serif chain behind it.
+    Kai,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -48,7 +51,10 @@ pub struct Face {
     pub index: u32,
     /// Family and style as the font names them, for messages.
     pub name: String,
+    /// The family name (name ID 16, else 1), for matching `body_font = "…"` and italics.
+    pub family: String,
     pub bold: bool,
+    pub italic: bool,
     pub units_per_em: f32,
     /// In em units (positive up).
     pub ascender: f32,
@@ -73,11 +79,15 @@ impl Face {
         let upem = f.units_per_em() as f32;
         let name = face_name(f).unwrap_or_else(|| path.display().to_string());
         let bold = f.is_bold() || f.weight().to_number() >= 600;
+        let italic = f.is_italic() || f.is_oblique();
+        let family = family_name(f).unwrap_or_else(|| name.clone());
         Ok(Face {
             path: path.to_owned(),
             index,
             name,
+            family,
             bold,
+            italic,
             units_per_em: upem,
             ascender: f.ascender() as f32 / upem,
             descender: f.descender() as f32 / upem,
@@ -114,6 +124,37 @@ fn face_name(f: &ttf_parser::Face<'_>) -> Option<String> {
     find(ttf_parser::name_id::FULL_NAME).or_else(|| find(ttf_parser::name_id::FAMILY))
 }
 
+fn family_name(f: &ttf_parser::Face<'_>) -> Option<String> {
+    let names = f.names();
+    let find = |id| {
+        names
+            .into_iter()
+            .find(|n| n.name_id == id && n.is_unicode())
+            .and_then(|n| n.to_string())
+    };
+    find(ttf_parser::name_id::TYPOGRAPHIC_FAMILY).or_else(|| find(ttf_parser::name_id::FAMILY))
+}
+
+/// The stroke width of synthetic bold, in ems: fill plus a stroke of 1/30 em thickens each
+/// stem by about as much as a real bold face does, without closing the counters of dense
+/// hanzi.
+pub const SYNTHETIC_BOLD_EM: f32 = 1.0 / 30.0;
+
+/// Fonts chosen by name in `bulletin.toml` (`[typography] body_font = "…"` and friends):
+/// a family name or a file name from the user's font folders, with the line it is on.
+#[derive(Debug, Clone, Default)]
+pub struct FacePicks {
+    pub body: Option<(String, u32)>,
+    pub heading: Option<(String, u32)>,
+    pub code: Option<(String, u32)>,
+    /// The Kai face for `emphasis = "kai"`.
+    pub emphasis: Option<(String, u32)>,
+    /// `emphasis = "kai"` without `emphasis_font`: the line of `emphasis`, so that the
+    /// error for a missing Kai font can name it. A user face whose name says Kai (楷) is
+    /// taken.
+    pub kai_needed: Option<u32>,
+}
+
 /// The bundled faces, by file name inside `fonts/`.
 const BUNDLED: [(&str, Family, bool); 6] = [
     ("NotoSerifSC-Regular.ttf", Family::Serif, false),
@@ -137,6 +178,8 @@ pub struct FontSources {
     pub user_dirs: Vec<PathBuf>,
     /// Whether installed system fonts may fill gaps.
     pub system_fallback: bool,
+    /// Faces named in `bulletin.toml` for roles.
+    pub picks: FacePicks,
 }
 
 /// All faces of a run plus the fallback order for each style.
@@ -189,16 +232,33 @@ impl FontBook {
             // An older fonts/ folder without it: emoji fall back to system fonts as before.
             Err(_) => None,
         };
+        let picked = pick_faces(&faces, &user, &sources.picks)?;
         let mut chains = HashMap::new();
         for (family, bold, _) in &bundled {
             let style = FontStyle {
                 family: *family,
                 bold: *bold,
             };
-            // User faces first (bold ones first for bold styles), then the bundled face for
+            // The face named for the role first (its bold first for bold styles), then the
+            // other user faces (bold ones first for bold styles), then the bundled face for
             // the style, then the other bundled faces, nearest in look first.
-            let mut chain: Vec<FaceId> = user.clone();
-            chain.sort_by_key(|id| faces[id.0 as usize].bold != *bold);
+            // Upright before italic: an italic is reached only through `italic_of`.
+            let look = |id: &FaceId| {
+                let f = &faces[id.0 as usize];
+                (f.italic, f.bold != *bold)
+            };
+            let mut chain: Vec<FaceId> = picked.get(family).cloned().unwrap_or_default();
+            chain.sort_by_key(look);
+            let mut others: Vec<FaceId> = user
+                .iter()
+                .filter(|id| !chain.contains(id))
+                .copied()
+                .collect();
+            others.sort_by_key(look);
+            if let Some(first) = chain.first() {
+                primary.insert(style, *first);
+            }
+            chain.extend(others);
             let order = |f: Family| match (family, f) {
                 (a, b) if *a == b => 0,
                 (Family::Mono, Family::Sans) | (Family::Sans, Family::Serif) => 1,
@@ -210,6 +270,27 @@ impl FontBook {
             chain.extend(rest.iter().map(|(_, _, id)| *id));
             chain.extend(emoji);
             chains.insert(style, chain);
+        }
+        // Kai: the named (or found) Kai face, then the serif's chain. Without one, Kai is
+        // the serif, so a style asking for it never fails.
+        for bold in [false, true] {
+            let serif = FontStyle {
+                family: Family::Serif,
+                bold,
+            };
+            let mut chain: Vec<FaceId> = picked.get(&Family::Kai).cloned().unwrap_or_default();
+            chain.sort_by_key(|id| {
+                let f = &faces[id.0 as usize];
+                (f.italic, f.bold != bold)
+            });
+            let first = chain.first().copied().unwrap_or(primary[&serif]);
+            chain.extend(chains[&serif].iter().filter(|id| **id != first));
+            let kai = FontStyle {
+                family: Family::Kai,
+                bold,
+            };
+            primary.insert(kai, first);
+            chains.insert(kai, chain);
         }
         Ok(FontBook {
             faces,
@@ -232,6 +313,23 @@ impl FontBook {
     /// The face a style is designed around (its metrics set the line).
     pub fn primary(&self, style: FontStyle) -> FaceId {
         self.primary[&style]
+    }
+
+    /// Whether text asked to be bold in face `face` is emboldened synthetically (fill plus
+    /// a stroke of [`SYNTHETIC_BOLD_EM`]): the face found for it has one weight.
+    pub fn synthetic_bold(&self, bold: bool, face: FaceId) -> bool {
+        bold && !self.face(face).bold
+    }
+
+    /// The italic face of `face`'s family with the same weight, if the book has one.
+    pub fn italic_of(&self, face: FaceId) -> Option<FaceId> {
+        let f = self.face(face);
+        if f.italic {
+            return Some(face);
+        }
+        self.faces()
+            .find(|(_, g)| g.italic && g.bold == f.bold && g.family == f.family)
+            .map(|(id, _)| id)
     }
 
     /// The first face in the style's fallback chain that has `c`.
@@ -314,6 +412,98 @@ impl FontBook {
             }
         }
         still_missing
+    }
+}
+
+/// The user faces named for each role by `sources.picks`, all weights of the family.
+fn pick_faces(
+    faces: &[Face],
+    user: &[FaceId],
+    picks: &FacePicks,
+) -> Result<HashMap<Family, Vec<FaceId>>, Error> {
+    let mut out = HashMap::new();
+    let mut problems = Vec::new();
+    let named = [
+        (Family::Serif, "body_font", &picks.body),
+        (Family::Sans, "heading_font", &picks.heading),
+        (Family::Mono, "code_font", &picks.code),
+        (Family::Kai, "emphasis_font", &picks.emphasis),
+    ];
+    for (family, key, pick) in named {
+        let Some((name, line)) = pick else { continue };
+        let found = matching(faces, user, |f| face_is_named(f, name));
+        if found.is_empty() {
+            problems.push(
+                crate::diagnostics::Diagnostic::error(format!(
+                    "`{key} = \"{name}\"`: no font of that name in the font folders"
+                ))
+                .in_file(crate::config::CONFIG_FILE)
+                .at_line(*line)
+                .with_help(available(faces, user)),
+            );
+        } else {
+            out.insert(family, found);
+        }
+    }
+    if let (Some(line), None) = (picks.kai_needed, &picks.emphasis) {
+        let found = matching(faces, user, is_kai);
+        if found.is_empty() {
+            problems.push(
+                crate::diagnostics::Diagnostic::error(
+                    "`emphasis = \"kai\"` needs a Kai (楷体) font, and none of the font folders has one",
+                )
+                .in_file(crate::config::CONFIG_FILE)
+                .at_line(line)
+                .with_help(
+                    "put a Kai font (e.g. LXGW WenKai) in a folder given with --font-dir or [fonts] dirs, \
+                     name it with emphasis_font = \"…\", or choose emphasis = \"dots\" or \"bold\"",
+                ),
+            );
+        } else {
+            // All weights of the first Kai family found.
+            let family = faces[found[0].0 as usize].family.clone();
+            out.insert(Family::Kai, matching(faces, user, |f| f.family == family));
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(Error::Input(problems))
+    }
+}
+
+fn matching(faces: &[Face], user: &[FaceId], pred: impl Fn(&Face) -> bool) -> Vec<FaceId> {
+    user.iter()
+        .copied()
+        .filter(|id| pred(&faces[id.0 as usize]))
+        .collect()
+}
+
+/// A family name, full name, file name or file stem, ignoring case.
+fn face_is_named(f: &Face, name: &str) -> bool {
+    let file = f.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let stem = f.path.file_stem().and_then(|n| n.to_str()).unwrap_or("");
+    [f.family.as_str(), f.name.as_str(), file, stem]
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(name.trim()))
+}
+
+fn is_kai(f: &Face) -> bool {
+    let names = format!("{} {}", f.family, f.name).to_lowercase();
+    names.contains("kai") || names.contains('楷')
+}
+
+fn available(faces: &[Face], user: &[FaceId]) -> String {
+    let mut names: Vec<&str> = user
+        .iter()
+        .map(|id| faces[id.0 as usize].family.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    if names.is_empty() {
+        "no user fonts were found: add a folder with --font-dir or [fonts] dirs".to_owned()
+    } else {
+        format!("the font folders have: {}", names.join(", "))
     }
 }
 

@@ -6,9 +6,10 @@
 
 use super::subset::EmbeddedFont;
 use super::usage::Family;
+use crate::theme::EmphasisStyle;
 
 /// The whole stylesheet; `@font-face` rules only for the faces actually embedded.
-pub(crate) fn stylesheet(fonts: &[EmbeddedFont]) -> String {
+pub(crate) fn stylesheet(fonts: &[EmbeddedFont], emphasis: EmphasisStyle) -> String {
     let mut css = String::from("@charset \"UTF-8\";\n\n");
     for font in fonts {
         let format = if font.media_type == "font/otf" {
@@ -29,7 +30,24 @@ pub(crate) fn stylesheet(fonts: &[EmbeddedFont]) -> String {
             .replace("$SANS", &Family::Sans.css_stack())
             .replace("$MONO", &Family::Mono.css_stack()),
     );
+    css.push_str(emphasis_rule(emphasis));
     css
+}
+
+/// Chinese emphasis (`em.dots`, never slanted) in the style the bulletin chose, as the PDF
+/// shows it.
+fn emphasis_rule(emphasis: EmphasisStyle) -> &'static str {
+    match emphasis {
+        EmphasisStyle::Dots => {
+            "\nem.dots {\n  font-style: normal;\n  -webkit-text-emphasis: dot;\n  text-emphasis: dot;\n  -webkit-text-emphasis-position: under right;\n  text-emphasis-position: under right;\n}\n"
+        }
+        // The user's Kai face is not embedded (the EPUB embeds one face per role): the
+        // reading system's own Kai, by the names the common systems give it.
+        EmphasisStyle::Kai => {
+            "\nem.dots {\n  font-style: normal;\n  font-family: \"Kaiti SC\", \"STKaiti\", \"KaiTi\", \"楷体\", \"LXGW WenKai\", serif;\n}\n"
+        }
+        EmphasisStyle::Bold => "\nem.dots {\n  font-style: normal;\n  font-weight: 700;\n}\n",
+    }
 }
 
 /// Everything but the faces. `$SERIF`, `$SANS` and `$MONO` are the `font-family` lists.
@@ -106,14 +124,6 @@ strong, b, th {
 
 em {
   font-style: italic;
-}
-
-em.dots {
-  font-style: normal;
-  -webkit-text-emphasis: dot;
-  text-emphasis: dot;
-  -webkit-text-emphasis-position: under right;
-  text-emphasis-position: under right;
 }
 
 code, pre, kbd {

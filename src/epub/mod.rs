@@ -70,6 +70,8 @@ pub struct EpubOptions {
     /// The book's `dcterms:modified`, in seconds since 1970-01-01 UTC: from
     /// `SOURCE_DATE_EPOCH` or the bulletin's date, never the clock.
     pub modified_unix: i64,
+    /// How Chinese emphasis is shown: dots, Kai or bold, as in the PDF.
+    pub emphasis: crate::theme::EmphasisStyle,
 }
 
 /// Writes `doc` as an EPUB 3 file and returns its bytes.
@@ -94,9 +96,31 @@ pub fn write_epub_with_pages(
     opts: &EpubOptions,
     marks: &[crate::layout::page::PageMark],
 ) -> Result<Vec<u8>, Error> {
+    let out = write_epub_into(
+        doc,
+        images,
+        fonts,
+        opts,
+        marks,
+        std::io::Cursor::new(Vec::new()),
+    )?;
+    Ok(out.into_inner())
+}
+
+/// [`write_epub_with_pages`] into `out` (a file: the book is never whole in memory),
+/// which it returns.
+pub(crate) fn write_epub_into<W: std::io::Write + std::io::Seek>(
+    doc: &Document,
+    images: &ImageSet,
+    fonts: &[EpubFont],
+    opts: &EpubOptions,
+    marks: &[crate::layout::page::PageMark],
+    out: W,
+) -> Result<W, Error> {
     let modified = ident::format_timestamp(opts.modified_unix)?;
     let font_set = FontSet::new(fonts)?;
-    let plan = BookPlan::new(doc, images)?;
+    let mut plan = BookPlan::new(doc, images)?;
+    plan.emphasis = opts.emphasis;
     let labels = Labels::for_lang(&plan.lang);
     let meta = &doc.meta;
 
@@ -133,7 +157,7 @@ pub fn write_epub_with_pages(
     );
 
     let embedded = subset::embed_fonts(&font_set, &font_set.assign(&usage))?;
-    let stylesheet = css::stylesheet(&embedded);
+    let stylesheet = css::stylesheet(&embedded, opts.emphasis);
 
     let images: Vec<(String, &'static str, std::sync::Arc<[u8]>)> = plan
         .images
@@ -193,6 +217,8 @@ pub fn write_epub_with_pages(
     .unwrap_or_default();
 
     let book_lang = plan.lang.clone();
+    // The page list cites the printed bulletin folio writes from the same layout.
+    let page_source = format!("{} (PDF)", meta.title);
     let page_list: Vec<pagelist::PageEntry> = marks
         .iter()
         .filter_map(|m| {
@@ -202,56 +228,56 @@ pub fn write_epub_with_pages(
             })
         })
         .collect();
-    let bytes = package::assemble(Book {
-        title: if title.is_empty() {
-            labels.contents().to_owned()
-        } else {
-            title
-        },
-        description: meta
-            .subtitle
-            .as_deref()
-            .map(xml::label)
-            .filter(|s| !s.is_empty()),
-        creators,
-        publisher: meta
-            .publisher
-            .as_deref()
-            .map(xml::label)
-            .filter(|s| !s.is_empty()),
-        issued: meta.date.clone().filter(|d| xml::is_iso_date(d)),
-        lang: plan.lang.clone(),
-        uuid: identity.uuid(),
-        modified,
-        toc_name: labels.contents().to_owned(),
-        cover_label: labels.cover().to_owned(),
-        stylesheet,
-        fonts: embedded,
-        images,
-        cover_svg,
-        cover_page,
-        contents_page,
-        articles,
-        accessibility: access::metadata(
-            access::Contents {
-                has_images: !plan.images.is_empty(),
-                has_tables: doc.articles.iter().any(|a| has_table(&a.blocks)),
-                has_page_list: !page_list.is_empty(),
+    let words = repack::NavWords {
+        lang: &book_lang,
+        landmarks: labels.landmarks(),
+        page_source: (!page_list.is_empty()).then_some(page_source.as_str()),
+    };
+    let patch = |name: &str, text: String| repack::fix(name, text, &words, &page_list);
+    package::assemble(
+        Book {
+            title: if title.is_empty() {
+                labels.contents().to_owned()
+            } else {
+                title
             },
-            None,
-        ),
-    })?;
-    // The page list cites the printed bulletin folio writes from the same layout.
-    let page_source = format!("{} (PDF)", meta.title);
-    let bytes = repack::patch(
-        bytes,
-        &repack::NavWords {
-            lang: &book_lang,
-            landmarks: labels.landmarks(),
-            page_source: (!page_list.is_empty()).then_some(page_source.as_str()),
+            description: meta
+                .subtitle
+                .as_deref()
+                .map(xml::label)
+                .filter(|s| !s.is_empty()),
+            creators,
+            publisher: meta
+                .publisher
+                .as_deref()
+                .map(xml::label)
+                .filter(|s| !s.is_empty()),
+            issued: meta.date.clone().filter(|d| xml::is_iso_date(d)),
+            lang: plan.lang.clone(),
+            uuid: identity.uuid(),
+            modified,
+            toc_name: labels.contents().to_owned(),
+            cover_label: labels.cover().to_owned(),
+            stylesheet,
+            fonts: embedded,
+            images,
+            cover_svg,
+            cover_page,
+            contents_page,
+            articles,
+            accessibility: access::metadata(
+                access::Contents {
+                    has_images: !plan.images.is_empty(),
+                    has_tables: doc.articles.iter().any(|a| has_table(&a.blocks)),
+                    has_page_list: !page_list.is_empty(),
+                },
+                None,
+            ),
         },
-    )?;
-    pagelist::add_page_list(bytes, &page_list)
+        &repack::PATCHED,
+        &patch,
+        out,
+    )
 }
 
 /// Whether any table is among `blocks`, however nested.

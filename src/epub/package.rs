@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Display;
-use std::io::{Cursor, Write};
+use std::io::{Cursor, Seek, Write};
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -77,8 +77,18 @@ where
         .map_err(|e| Error::Epub(format!("invalid {what} `{text}`: {e}")))
 }
 
-/// Writes the EPUB file into memory.
-pub(crate) fn assemble(book: Book) -> Result<Vec<u8>, Error> {
+/// Rewrites the text of a package file epub-builder wrote from its own template (see
+/// `repack`): the entry's name and its text in, the text to store out.
+pub(crate) type Patch<'a> = &'a dyn Fn(&str, String) -> Result<String, Error>;
+
+/// Writes the EPUB file into `out`, which it returns. Entries named in `patched` go
+/// through `patch`.
+pub(crate) fn assemble<W: Write + Seek>(
+    book: Book,
+    patched: &[&str],
+    patch: Patch<'_>,
+    out: W,
+) -> Result<W, Error> {
     let mut b = EpubBuilder::new(ZipLibrary::new().map_err(epub_err)?).map_err(epub_err)?;
     b.epub_version(EpubVersion::V30);
     b.set_generator(concat!("folio ", env!("CARGO_PKG_VERSION")));
@@ -155,37 +165,55 @@ pub(crate) fn assemble(book: Book) -> Result<Vec<u8>, Error> {
 
     let mut text_only = Vec::new();
     b.generate(&mut text_only).map_err(epub_err)?;
-    store_binaries(&text_only, &binaries).map_err(epub_err)
+    finish(&text_only, &binaries, patched, patch, out)
 }
 
-/// Rewrites the archive epub-builder made: every entry keeps its place and its bytes
-/// (text stays deflated, `mimetype` stays first and stored, copied without recompressing),
-/// and each entry named in `binaries` gets those bytes, stored as they are. Entries get
-/// the zip crate's fixed 1980-01-01 timestamp, as long as its `time` feature stays off.
-fn store_binaries(
+/// The one pass that writes the final zip from the text-only archive epub-builder made:
+/// every entry keeps its place; text entries are copied as they are (still deflated,
+/// `mimetype` first and stored), except those named in `patched`, which are inflated, run
+/// through `patch` and deflated again; each entry named in `binaries` gets those bytes,
+/// stored. Entries get the zip crate's fixed 1980-01-01 timestamp, as long as its `time`
+/// feature stays off. Written straight into `out` (the temporary output file, or memory).
+fn finish<W: Write + Seek>(
     archive: &[u8],
     binaries: &BTreeMap<String, &[u8]>,
-) -> zip::result::ZipResult<Vec<u8>> {
-    let mut reader = zip::ZipArchive::new(Cursor::new(archive))?;
-    let payload: usize = binaries.values().map(|b| b.len()).sum();
-    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(
-        archive.len() + payload + 4096,
-    )));
+    patched: &[&str],
+    patch: Patch<'_>,
+    out: W,
+) -> Result<W, Error> {
+    use std::io::Read;
+    let zerr = |e: zip::result::ZipError| Error::Epub(format!("packing the book: {e}"));
+    let ioerr = |e: std::io::Error| Error::Epub(format!("packing the book: {e}"));
+    let mut reader = zip::ZipArchive::new(Cursor::new(archive)).map_err(zerr)?;
+    let mut writer = zip::ZipWriter::new(out);
     writer.set_comment("");
     let stored =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for i in 0..reader.len() {
-        let entry = reader.by_index_raw(i)?;
-        match binaries.get(entry.name()) {
-            Some(bytes) => {
-                let name = entry.name().to_owned();
-                drop(entry);
-                let big = bytes.len() >= u32::MAX as usize;
-                writer.start_file(name, stored.large_file(big))?;
-                writer.write_all(bytes)?;
-            }
-            None => writer.raw_copy_file(entry)?,
+        let name = reader.by_index_raw(i).map_err(zerr)?.name().to_owned();
+        if let Some(bytes) = binaries.get(&name) {
+            let big = bytes.len() >= u32::MAX as usize;
+            writer
+                .start_file(name, stored.large_file(big))
+                .map_err(zerr)?;
+            writer.write_all(bytes).map_err(ioerr)?;
+        } else if patched.contains(&name.as_str()) {
+            let mut entry = reader.by_index(i).map_err(zerr)?;
+            let mut text = String::new();
+            entry
+                .read_to_string(&mut text)
+                .map_err(|e| Error::Epub(format!("packing the book: {name}: {e}")))?;
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(entry.compression())
+                .last_modified_time(entry.last_modified().unwrap_or_default());
+            drop(entry);
+            let text = patch(&name, text)?;
+            writer.start_file(name, options).map_err(zerr)?;
+            writer.write_all(text.as_bytes()).map_err(ioerr)?;
+        } else {
+            let entry = reader.by_index_raw(i).map_err(zerr)?;
+            writer.raw_copy_file(entry).map_err(zerr)?;
         }
     }
-    Ok(writer.finish()?.into_inner())
+    writer.finish().map_err(zerr)
 }

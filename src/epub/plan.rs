@@ -31,6 +31,8 @@ pub(crate) struct BookPlan<'d> {
     pub images: BTreeMap<String, PlannedImage<'d>>,
     /// Where `#fragment` links lead (shared with the PDF layout).
     pub links: LinkIndex,
+    /// How Chinese emphasis is shown (as in the PDF).
+    pub emphasis: crate::theme::EmphasisStyle,
 }
 
 pub(crate) struct PlannedImage<'d> {
@@ -94,6 +96,7 @@ impl<'d> BookPlan<'d> {
             articles,
             images: plan_images(doc, images)?,
             links: LinkIndex::new(doc),
+            emphasis: Default::default(),
         })
     }
 

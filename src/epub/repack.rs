@@ -1,16 +1,13 @@
-//! Fixes to the two files epub-builder writes from its own fixed templates, made after it
-//! has zipped the book: the package and the navigation document must state their
-//! language, and the navigation's `nav` landmarks need ARIA roles and names (EPUB
-//! Accessibility 1.1, checked by Ace). Every other entry is copied byte for byte, in
-//! order, with its compression and (fixed) timestamp, so the book stays reproducible.
-
-use std::io::{Cursor, Read, Write};
-
-use zip::write::SimpleFileOptions;
-use zip::{ZipArchive, ZipWriter};
+//! Fixes to the two files epub-builder writes from its own fixed templates, applied while
+//! the book is zipped: the package and the navigation document must state their
+//! language, the navigation's `nav` landmarks need ARIA roles and names (EPUB
+//! Accessibility 1.1, checked by Ace), and the navigation gains the printed page list.
+//! Every other entry is copied byte for byte, in order, with its compression and (fixed)
+//! timestamp, so the book stays reproducible.
 
 use crate::diagnostics::Error;
 
+use super::pagelist::{PageEntry, with_page_list};
 use super::xml;
 
 const OPF: &str = "OEBPS/content.opf";
@@ -26,36 +23,30 @@ pub(crate) struct NavWords<'a> {
     pub page_source: Option<&'a str>,
 }
 
-/// Rewrites the package and navigation documents in the zipped book `epub`.
-pub(crate) fn patch(epub: Vec<u8>, words: &NavWords<'_>) -> Result<Vec<u8>, Error> {
-    let err = |e: zip::result::ZipError| Error::Epub(format!("re-packing the book: {e}"));
-    let mut archive = ZipArchive::new(Cursor::new(epub)).map_err(err)?;
-    let mut out = ZipWriter::new(Cursor::new(Vec::new()));
-    for i in 0..archive.len() {
-        let mut file = archive.by_index(i).map_err(err)?;
-        let name = file.name().to_owned();
-        if name != OPF && name != NAV {
-            out.raw_copy_file(file).map_err(err)?;
-            continue;
+/// The entries `fix` rewrites.
+pub(crate) const PATCHED: [&str; 2] = [OPF, NAV];
+
+/// The fixed text of entry `name` (one of [`PATCHED`]), with the page list's nav added to
+/// the navigation document when there is one. Called once per entry while the book is
+/// zipped (`package::assemble`), so the book is written once.
+pub(crate) fn fix(
+    name: &str,
+    text: String,
+    words: &NavWords<'_>,
+    page_list: &[PageEntry],
+) -> Result<String, Error> {
+    match name {
+        OPF => patch_opf(&text, words),
+        NAV => {
+            let nav = patch_nav(&text, words)?;
+            Ok(if page_list.is_empty() {
+                nav
+            } else {
+                with_page_list(&nav, page_list)
+            })
         }
-        let mut text = String::new();
-        file.read_to_string(&mut text)
-            .map_err(|e| Error::Epub(format!("re-packing the book: {name}: {e}")))?;
-        let patched = if name == OPF {
-            patch_opf(&text, words)?
-        } else {
-            patch_nav(&text, words)?
-        };
-        let mut options = SimpleFileOptions::default().compression_method(file.compression());
-        if let Some(time) = file.last_modified() {
-            options = options.last_modified_time(time);
-        }
-        drop(file);
-        out.start_file(name, options).map_err(err)?;
-        out.write_all(patched.as_bytes())
-            .map_err(|e| Error::Epub(format!("re-packing the book: {e}")))?;
+        _ => Ok(text),
     }
-    Ok(out.finish().map_err(err)?.into_inner())
 }
 
 /// Replaces `from` by `to` exactly once; a template that changed is an error, not a book

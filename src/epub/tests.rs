@@ -303,6 +303,7 @@ impl Fonts {
 }
 
 const OPTIONS: EpubOptions = EpubOptions {
+    emphasis: crate::theme::EmphasisStyle::Dots,
     modified_unix: 1_693_526_400,
 };
 
@@ -601,6 +602,7 @@ fn output_is_reproducible() {
         &images,
         &fonts.list(),
         &EpubOptions {
+            emphasis: crate::theme::EmphasisStyle::Dots,
             modified_unix: OPTIONS.modified_unix + 86_400,
         },
     )
@@ -643,6 +645,7 @@ fn works_without_fonts_and_rejects_bad_input() {
     assert!(missing.to_string().contains("emblem.png"), "{missing}");
 
     let far = EpubOptions {
+        emphasis: crate::theme::EmphasisStyle::Dots,
         modified_unix: i64::MAX,
     };
     assert!(write_epub(&doc, &images, &[], &far).is_err());

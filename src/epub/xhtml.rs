@@ -472,15 +472,25 @@ impl ArticleWriter<'_, '_> {
             match item {
                 Inline::Text(t) => self.text(t),
                 Inline::Emph(content) => {
-                    if is_mostly_han(content) {
-                        // Chinese emphasis: dots beside the characters, not a slanted
-                        // hanzi. `text-emphasis: dot` draws U+2022 in the element's font.
-                        self.usage.record(self.style, "\u{2022}");
+                    let han = is_mostly_han(content);
+                    let emphasis = self.book.emphasis;
+                    if han {
+                        // Chinese emphasis, never a slanted hanzi: dots beside the
+                        // characters (`text-emphasis: dot` draws U+2022 in the element's
+                        // font), or Kai or bold as the bulletin chooses (see css.rs).
+                        if emphasis == crate::theme::EmphasisStyle::Dots {
+                            self.usage.record(self.style, "\u{2022}");
+                        }
                         self.raw("<em class=\"dots\">");
                     } else {
                         self.raw("<em>");
                     }
-                    self.inlines(content, depth + 1);
+                    if han && emphasis == crate::theme::EmphasisStyle::Bold {
+                        let style = self.style.bold();
+                        self.styled(style, |w| w.inlines(content, depth + 1));
+                    } else {
+                        self.inlines(content, depth + 1);
+                    }
                     self.raw("</em>");
                 }
                 Inline::Strong(content) => {

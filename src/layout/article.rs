@@ -888,6 +888,7 @@ impl<'a> ArticleLayout<'a> {
                     let ctx = InlineContext {
                         link_color: t.link_color,
                         anchor_prefix: &self.prefix,
+                        emphasis: t.emphasis,
                     };
                     push_inlines(content, &base, &ctx, &mut para);
                     let mut f = self.paragraph(&para, style, 0.0, 0.0, Align::Justify, pos);
@@ -944,6 +945,7 @@ impl<'a> ArticleLayout<'a> {
         let ctx = InlineContext {
             link_color: self.theme.link_color,
             anchor_prefix: &self.prefix,
+            emphasis: self.theme.emphasis,
         };
         push_inlines(content, &SpanStyle::from(style), &ctx, &mut text);
         text

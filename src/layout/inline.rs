@@ -5,7 +5,7 @@ use std::ops::Range;
 use crate::assets::fonts::{Family, FontStyle};
 use crate::model::{Inline, Styled};
 use crate::text::script::is_cjk;
-use crate::theme::{Rgb, TextStyle};
+use crate::theme::{EmphasisStyle, Rgb, TextStyle};
 
 use super::page::LinkTarget;
 
@@ -97,6 +97,8 @@ pub struct InlineContext<'a> {
     pub link_color: Rgb,
     /// Prefix for footnote anchors, unique per article.
     pub anchor_prefix: &'a str,
+    /// How Chinese emphasis is shown.
+    pub emphasis: EmphasisStyle,
 }
 
 /// Appends inline content to `out` in `style`.
@@ -108,7 +110,7 @@ pub fn push_inlines(
 ) {
     for inline in inlines {
         match inline {
-            Inline::Text(t) => push_text(t, style, false, out),
+            Inline::Text(t) => push_text(t, style, None, out),
             Inline::Emph(c) => push_emph(c, style, ctx, out),
             Inline::Strong(c) => {
                 let mut s = style.clone();
@@ -124,7 +126,7 @@ pub fn push_inlines(
                 let mut s = style.clone();
                 s.font.family = Family::Mono;
                 s.size = style.size * 0.9;
-                push_text(t, &s, false, out);
+                push_text(t, &s, None, out);
             }
             Inline::Link { url, content } => {
                 let mut s = style.clone();
@@ -172,25 +174,35 @@ pub fn push_inlines(
 }
 
 /// Emphasis: Latin is slanted; Chinese is never slanted (clreq) but marked with emphasis
-/// dots, as the EPUB does with `text-emphasis`.
+/// dots (as the EPUB does with `text-emphasis`), or set in Kai or bold as the bulletin
+/// chooses.
 fn push_emph(inlines: &[Inline], style: &SpanStyle, ctx: &InlineContext<'_>, out: &mut StyledText) {
     let mut s = style.clone();
     s.oblique = true;
     let mut sub = StyledText::default();
     push_inlines(inlines, &s, ctx, &mut sub);
     for span in sub.spans {
-        push_text(&sub.text[span.range], &span.style, span.style.oblique, out);
+        let split = span.style.oblique.then_some(ctx.emphasis);
+        push_text(&sub.text[span.range], &span.style, split, out);
     }
 }
 
-fn push_text(text: &str, style: &SpanStyle, split_cjk: bool, out: &mut StyledText) {
-    if !split_cjk {
+/// Appends `text`; with `emphasis`, its Han stretches are set upright in that style.
+fn push_text(text: &str, style: &SpanStyle, emphasis: Option<EmphasisStyle>, out: &mut StyledText) {
+    let Some(emphasis) = emphasis else {
         out.push(text, style);
         return;
-    }
+    };
     let mut cjk_style = style.clone();
     cjk_style.oblique = false;
-    cjk_style.dots = true;
+    match emphasis {
+        EmphasisStyle::Dots => cjk_style.dots = true,
+        EmphasisStyle::Kai if style.font.family != Family::Mono => {
+            cjk_style.font.family = Family::Kai
+        }
+        EmphasisStyle::Kai => {}
+        EmphasisStyle::Bold => cjk_style.font.bold = true,
+    }
     let mut start = 0;
     let mut current: Option<bool> = None;
     for (i, c) in text.char_indices() {

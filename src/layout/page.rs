@@ -110,8 +110,11 @@ pub struct TextRun {
     pub glyphs: Vec<PlacedGlyph>,
     /// The text the glyphs were shaped from; glyph ranges index into it.
     pub text: String,
-    /// Slanted by a shear (Latin emphasis; the fonts have no italics).
+    /// Slanted by a shear (Latin emphasis where the family has no italic).
     pub oblique: bool,
+    /// Bold asked of a face with one weight: drawn with fill and a stroke of
+    /// [`crate::assets::fonts::SYNTHETIC_BOLD_EM`] (the advances already hold the stroke).
+    pub embolden: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

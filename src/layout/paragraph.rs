@@ -108,7 +108,11 @@ pub fn set_paragraph(
         return SetParagraph::default();
     }
     let (work, missing) = shape_and_space(text, style.lang, !style.preformatted, book);
-    let model = Model::new(measures(&work, style.preformatted));
+    let model = Model::new(measures(
+        &work,
+        style.preformatted,
+        style.align == Align::Justify,
+    ));
     let breaks = breakpoints(text, &work, &model, style, book);
     let lone = |from: usize| lone_han(&work, from);
     let request = Request {
@@ -118,6 +122,7 @@ pub fn set_paragraph(
         justified: style.align == Align::Justify,
         lone_last: &lone,
         costs: Costs::default(),
+        balanced: !style.preformatted && style.align != Align::Justify,
     };
     let chosen = if style.preformatted || greedy_requested() {
         linebreak::greedy(&model, &request)
@@ -142,7 +147,7 @@ pub fn set_paragraph(
             last,
             hyphen,
         };
-        lines.push(build_line(text, &work, &model, &set, style));
+        lines.push(build_line(text, &work, &model, &set, style, book));
         start = end;
     }
     SetParagraph { lines, missing }
@@ -164,6 +169,7 @@ fn shape_and_space(
             range: s.range.clone(),
             style: s.style.font,
             size: s.style.size,
+            italic: s.style.oblique,
         })
         .collect();
     let shaped = shape::shape(&text.text, &ranges, book, lang);
@@ -271,7 +277,9 @@ fn is_space(c: char) -> bool {
 }
 
 /// Classifies every glyph and gap once (clreq priorities), for breaker and justifier alike.
-fn measures(w: &Work, preformatted: bool) -> Measures {
+/// `trim_start`: an opening mark that starts a line (not the paragraph's first) is set in
+/// half an em, its ink at the edge (clreq's optional rule, for justified prose).
+fn measures(w: &Work, preformatted: bool, trim_start: bool) -> Measures {
     let n = w.glyphs.len();
     let mut m = Measures {
         advance: w.glyphs.iter().map(|g| g.advance).collect(),
@@ -282,7 +290,20 @@ fn measures(w: &Work, preformatted: bool) -> Measures {
         shrink: vec![0.0; n],
         visible_end: vec![0; n + 1],
         end_cut: vec![0.0; n],
+        start_cut: Vec::new(),
     };
+    if trim_start && !preformatted {
+        m.start_cut = (0..n)
+            .map(|i| {
+                let (g, c) = (&w.glyphs[i], w.chars[i]);
+                if has_blank_left(c) && is_full_width(g) && !w.code[i] {
+                    0.5 * g.size
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+    }
     for b in 1..=n {
         let hangs = is_space(w.chars[b - 1]) || !w.drawn[b - 1];
         m.visible_end[b] = if hangs { m.visible_end[b - 1] } else { b };
@@ -557,6 +578,7 @@ fn build_line(
     model: &Model,
     spec: &LineSpec,
     style: &ParagraphStyle<'_>,
+    book: &FontBook,
 ) -> Line {
     let (start, end, indent, last) = (spec.start, spec.end, spec.indent, spec.last);
     let avail = style.width - indent;
@@ -564,7 +586,8 @@ fn build_line(
     let justified = style.align == Align::Justify && !last;
     let fit = model.fit(start, end, pre, justified);
     let e = fit.end;
-    let mut shift = indent;
+    // An opening mark starting the line sits with its ink at the edge (`fit` counted it).
+    let mut shift = indent - model.start_cut(start);
     let mut extra_after = vec![0.0f32; e.saturating_sub(start)];
     // GB/T 15834: a full-width mark ending a justified line is set in half an em, so the
     // ink, not the blank half, meets the right edge (`fit` has already left it out).
@@ -628,6 +651,7 @@ fn build_line(
                     && text.spans[*s].style.color == span.color
                     && text.spans[*s].style.rise == span.rise
                     && text.spans[*s].style.oblique == span.oblique
+                    && text.spans[*s].style.font.bold == span.font.bold
                     // A link's text is a run of its own: the tagged PDF puts it in the
                     // link's structure element.
                     && text.spans[*s].style.link == span.link
@@ -645,7 +669,9 @@ fn build_line(
                         y: top_to_baseline - span.rise,
                         glyphs: Vec::new(),
                         text: String::new(),
-                        oblique: span.oblique,
+                        // The family's italic is already upright-free; other faces shear.
+                        oblique: span.oblique && !book.face(g.face).italic,
+                        embolden: book.synthetic_bold(span.font.bold, g.face),
                     },
                     span_index,
                     span.rise,
@@ -778,7 +804,7 @@ pub fn measure(text: &StyledText, lang: &str, book: &FontBook) -> (f32, f32) {
     }
     let (work, _) = shape_and_space(text, lang, true, book);
     let n = work.glyphs.len();
-    let model = Model::new(measures(&work, false));
+    let model = Model::new(measures(&work, false, false));
     let mut widest: f32 = 0.0;
     let mut start = 0;
     let opps = breaks::opportunities(&text.text)
@@ -1061,6 +1087,84 @@ mod tests {
                 assert!(han != 1, "孤字 at {chars} chars: {set:?}");
             }
         }
+    }
+
+    /// Lines of a ragged title, as (text, width of its glyphs).
+    fn title_lines(text: &str, width: f32, book: &FontBook) -> Vec<(String, f32)> {
+        let t = Theme::default();
+        let styled = StyledText::plain(text, &t.headings[0]);
+        let para = ParagraphStyle::new(&t.headings[0], width, Align::Left, "zh-CN");
+        set_paragraph(&styled, &para, book)
+            .lines
+            .iter()
+            .map(|l| {
+                let mut s = String::new();
+                let mut w = 0.0;
+                for item in &l.items {
+                    if let Item::Text(r) = item {
+                        s.push_str(&r.text);
+                        w += r.glyphs.iter().map(|g| g.advance).sum::<f32>();
+                    }
+                }
+                (s, w)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn titles_are_balanced_and_never_end_with_one_character() {
+        let book = book();
+        let size = Theme::default().headings[0].size;
+        let title = "学校召开二〇二三年暑期工作会议暨干部培训会";
+        for chars in 8..24 {
+            let width = chars as f32 * size + 1.0;
+            let set = title_lines(title, width, &book);
+            let joined: String = set.iter().map(|l| l.0.as_str()).collect();
+            assert_eq!(joined, title);
+            if set.len() < 2 {
+                continue;
+            }
+            let last = &set.last().unwrap().0;
+            assert!(last.chars().count() > 1, "孤字 at {chars}: {set:?}");
+            // Balanced: as few lines as greedy filling needs, of nearly even length.
+            let total = title.chars().count();
+            assert_eq!(set.len(), total.div_ceil(chars), "{chars}: {set:?}");
+            let widths: Vec<f32> = set.iter().map(|l| l.1).collect();
+            let spread = widths.iter().cloned().fold(0.0, f32::max)
+                - widths.iter().cloned().fold(f32::MAX, f32::min);
+            assert!(spread <= 2.0 * size + 0.5, "uneven at {chars}: {set:?}");
+        }
+    }
+
+    #[test]
+    fn an_opening_mark_starting_a_line_gives_up_its_blank_half() {
+        let book = book();
+        let text = "学校召开会议「双一流」建设取得新进展「主题教育」深入开展「全面从严治党」持续推进「立德树人」根本任务落实。";
+        let size = Theme::default().body.size;
+        let mut seen = 0;
+        for chars in 8..20 {
+            let width = chars as f32 * size + 2.0;
+            let styled = StyledText::plain(text, &Theme::default().body);
+            let set = set_paragraph(&styled, &style(width), &book);
+            for (i, line) in set.lines.iter().enumerate().skip(1) {
+                let Some(Item::Text(run)) =
+                    line.items.iter().find(|it| matches!(it, Item::Text(_)))
+                else {
+                    continue;
+                };
+                if run.text.starts_with('「') {
+                    seen += 1;
+                    // Drawn half an em left of the edge: the bracket's blank half hangs
+                    // out and its ink meets the edge, like a closing mark at a line end.
+                    assert!(
+                        (run.x + 0.5 * size).abs() < 0.01,
+                        "line {i} at {chars} chars starts at {}",
+                        run.x
+                    );
+                }
+            }
+        }
+        assert!(seen > 0, "no line started with an opening mark");
     }
 
     #[test]

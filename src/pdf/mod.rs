@@ -106,7 +106,54 @@ impl PdfA {
 /// The horizontal shear of synthetic oblique text (about 12°).
 const OBLIQUE: f32 = 0.21;
 
+/// The threads krilla's deferred work runs on: decoding and deflating pictures, deflating
+/// each page's content stream while the next page is drawn. Sized like the build's pool
+/// when first used; `None` if no thread could be started.
+fn pdf_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(rayon::current_num_threads())
+            .thread_name(|i| format!("folio-pdf-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+/// Writes the PDF of `pages`. The output does not depend on the number of threads: krilla
+/// puts every deferred part in its place, whichever thread made it.
+///
+/// krilla (feature `rayon`) spawns its deferred work on the rayon pool of the thread that
+/// drives the document, and while waiting for a part it runs *any* pending job of that
+/// pool. Driven from the build's pool, that wait would start other articles of
+/// `folio archive` in the middle of this one (so `--fail-fast` started articles after the
+/// first failure). So the document is driven on a pool of its own, entered from a plain
+/// thread: the caller blocks without stealing work, and a wait inside the PDF pool only
+/// ever runs PDF work. (A panic in krilla's deferred work aborts the process, rayon's
+/// default for spawned work, rather than leave the wait hanging.)
 pub fn write_pdf(
+    pages: &Pages,
+    book: &FontBook,
+    images: &ImageSet,
+    info: &PdfInfo,
+) -> Result<Vec<u8>, Error> {
+    let Some(pool) = pdf_pool() else {
+        return write_document(pages, book, images, info);
+    };
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("folio-pdf".into())
+            .spawn_scoped(scope, || {
+                pool.install(|| write_document(pages, book, images, info))
+            })
+            .map_err(|e| Error::Pdf(format!("cannot start the PDF writer: {e}")))?
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+fn write_document(
     pages: &Pages,
     book: &FontBook,
     images: &ImageSet,
@@ -426,7 +473,12 @@ fn draw_text(surface: &mut krilla::surface::Surface<'_>, run: &TextRun, book: &F
         })
         .collect();
     surface.set_fill(Some(fill(run.color)));
-    surface.set_stroke(None);
+    surface.set_stroke(run.embolden.then(|| Stroke {
+        paint: rgb::Color::new(run.color.0, run.color.1, run.color.2).into(),
+        width: run.size * crate::assets::fonts::SYNTHETIC_BOLD_EM,
+        line_join: krilla::paint::LineJoin::Round,
+        ..Default::default()
+    }));
     if run.oblique {
         // Shear around the baseline origin so the run stays in place.
         surface.push_transform(&Transform::from_row(

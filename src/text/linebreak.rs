@@ -56,6 +56,9 @@ pub struct Measures {
     /// What a line-end mark gives up at the end of a justified line (GB/T 15834: its blank
     /// half), by the index of that mark.
     pub end_cut: Vec<f32>,
+    /// What an opening mark gives up when it starts a line other than the paragraph's first
+    /// (its blank left half), by its index; empty when the paragraph keeps full marks.
+    pub start_cut: Vec<f32>,
 }
 
 /// Prefix sums over `Measures`.
@@ -143,6 +146,15 @@ impl Model {
         &self.m
     }
 
+    /// The blank half an opening mark gives up when a line starts at glyph `start`.
+    pub fn start_cut(&self, start: usize) -> f32 {
+        if start == 0 {
+            0.0
+        } else {
+            self.m.start_cut.get(start).copied().unwrap_or(0.0)
+        }
+    }
+
     /// The line of glyphs `start..b`, ended by a break with `pre_width`; `justified` lines
     /// set a line-end mark in half an em.
     pub fn fit(&self, start: usize, b: usize, pre_width: f32, justified: bool) -> LineFit {
@@ -162,7 +174,9 @@ impl Model {
         };
         LineFit {
             end: e,
-            width: d(&self.adv, start, e) + d(&self.glue, start, inner) + pre_width - cut,
+            width: d(&self.adv, start, e) + d(&self.glue, start, inner) + pre_width
+                - cut
+                - self.start_cut(start),
             stretch: d(&self.st, start, inner),
             stretch_cjk: d(&self.st_cjk, start, inner),
             shrink_punct: d(&self.sh_p, start, inner),
@@ -267,6 +281,10 @@ pub struct Request<'a> {
     /// Han character (and perhaps marks after it).
     pub lone_last: &'a dyn Fn(usize) -> bool,
     pub costs: Costs,
+    /// Ragged display text (titles, headings, captions): every line, the last too, is
+    /// judged by its slack against half the measure, so the lines come out of even length
+    /// rather than full lines and a short remnant.
+    pub balanced: bool,
 }
 
 /// Lines looser than this (badness about 1,600) are not tried at a break that a line
@@ -359,7 +377,10 @@ pub fn total_fit(model: &Model, req: &Request<'_>) -> Vec<Chosen> {
             let w = avail(node.line);
             let fit = model.fit(node.at, at, pre, req.justified && !forced);
             let mut r = fit.ratio(w);
-            if forced && r > 0.0 {
+            if req.balanced && r >= -1.0 {
+                // Ragged: a line's cost grows with its slack, whatever stretch it has.
+                r = ((w - fit.width) / (0.5 * w).max(1.0)).max(0.0);
+            } else if forced && r > 0.0 {
                 r = 0.0; // a paragraph's last line (or one before a hard break) is ragged
             }
             if r < -1.0 {
@@ -397,7 +418,7 @@ pub fn total_fit(model: &Model, req: &Request<'_>) -> Vec<Chosen> {
             if hyphen && node.hyphen {
                 d += req.costs.double_hyphen;
             }
-            if f.abs_diff(node.fitness) > 1 && !forced {
+            if f.abs_diff(node.fitness) > 1 && !forced && !req.balanced {
                 d += req.costs.fitness_jump;
             }
             if last && (req.lone_last)(node.at) && node.line > 0 {

@@ -31,6 +31,9 @@ pub struct StyledRange {
     pub range: Range<usize>,
     pub style: FontStyle,
     pub size: f32,
+    /// Latin emphasis: the family's italic face where the book has one (else the writer
+    /// shears the upright face).
+    pub italic: bool,
 }
 
 /// The result of shaping a paragraph.
@@ -54,6 +57,11 @@ pub fn shape(text: &str, ranges: &[StyledRange], book: &FontBook, lang: &str) ->
             &mut out.missing,
             styled.range.start,
         ) {
+            let face = if styled.italic {
+                book.italic_of(face).unwrap_or(face)
+            } else {
+                face
+            };
             let range = styled.range.start + run.start..styled.range.start + run.end;
             let run = Run {
                 text,
@@ -61,6 +69,7 @@ pub fn shape(text: &str, ranges: &[StyledRange], book: &FontBook, lang: &str) ->
                 face,
                 size: styled.size,
                 code: styled.style.family == Family::Mono,
+                bold: styled.style.bold,
             };
             shape_run(&run, book, language.as_ref(), &mut out.glyphs);
         }
@@ -144,6 +153,9 @@ struct Run<'a> {
     size: f32,
     /// Code: set without ligatures, as the characters a reader would type.
     code: bool,
+    /// Asked to be bold: a face of one weight is emboldened, and each glyph widened by the
+    /// stroke so neighbours never touch.
+    bold: bool,
 }
 
 fn shape_run(
@@ -192,6 +204,17 @@ fn shape_run(
             cluster: offset + start..offset + start,
         });
     }
+    if book.synthetic_bold(run.bold, face_id) {
+        // The stroke reaches half its width outside the outline on each side: widen every
+        // spacing glyph by the whole width and centre the ink in it.
+        let stroke = size * crate::assets::fonts::SYNTHETIC_BOLD_EM;
+        for g in &mut out[first..] {
+            if g.advance > 0.0 {
+                g.advance += stroke;
+                g.x_offset += stroke / 2.0;
+            }
+        }
+    }
     // A cluster ends where the next distinct cluster starts (LTR: clusters ascend).
     let glyphs = &mut out[first..];
     let mut end = offset + text.len();
@@ -223,6 +246,7 @@ mod tests {
             range: 0..text.len(),
             style,
             size: 10.0,
+            italic: false,
         }];
         shape(text, &ranges, &book, "zh-CN")
             .glyphs
@@ -267,6 +291,7 @@ mod tests {
                 range: 0..text.len(),
                 style: mono,
                 size: 10.0,
+                italic: false,
             }];
             let ids: Vec<u16> = shape(text, &ranges, &book, "en")
                 .glyphs
