@@ -216,6 +216,7 @@ fn default_config(title: String) -> Config {
             publisher: None,
             editor: None,
             authors: Vec::new(),
+            publication: None,
         },
         page: PageSetup::default(),
         order: None,

@@ -213,6 +213,7 @@ mod tests {
                 publisher: None,
                 editor: None,
                 authors: Vec::new(),
+                publication: None,
             },
             articles: vec![
                 article("one", "intro", "#two"),

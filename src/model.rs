@@ -58,6 +58,10 @@ pub struct Meta {
     pub publisher: Option<String>,
     pub editor: Option<String>,
     pub authors: Vec<String>,
+    /// The publication a single article comes from (its bulletin's title), when the
+    /// document is one article and `title` is the article's: the `article` template's
+    /// compact head names it.
+    pub publication: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -341,7 +345,8 @@ impl Document {
             .chain(m.date.as_ref())
             .chain(m.publisher.as_ref())
             .chain(m.editor.as_ref())
-            .chain(m.authors.iter());
+            .chain(m.authors.iter())
+            .chain(m.publication.as_ref());
         for s in meta_strings {
             set.extend(s.chars());
         }

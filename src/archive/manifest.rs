@@ -48,7 +48,7 @@ pub struct Written {
 }
 
 /// `manifest.jsonl`: one compact JSON object per line, in the order given (sorted by source).
-pub(crate) fn jsonl(records: &[Record]) -> Vec<u8> {
+pub(crate) fn jsonl(records: &[&Record]) -> Vec<u8> {
     let mut out = Vec::new();
     for r in records {
         // A struct of strings and numbers always serialises.
@@ -80,7 +80,7 @@ const CSV_HEADER: [&str; 15] = [
 
 /// `manifest.csv`: the same records for spreadsheets (RFC 4180 quoting; warnings one per
 /// line inside their cell).
-pub(crate) fn csv(records: &[Record]) -> Vec<u8> {
+pub(crate) fn csv(records: &[&Record]) -> Vec<u8> {
     let mut out = String::new();
     push_row(&mut out, CSV_HEADER.iter().map(|s| s.to_string()));
     for r in records {

@@ -29,7 +29,7 @@ use crate::content::paths::Roots;
 use crate::diagnostics::{Diagnostic, Diagnostics, Error};
 use crate::layout::Geometry;
 use crate::model::{ImageRef, SourcePos};
-use crate::theme::Theme;
+use crate::template::Template;
 use crate::{Options, pdf};
 
 pub use discover::Shard;
@@ -98,8 +98,10 @@ struct Run<'a> {
     roots: Roots,
     config: Config,
     book: FontBook,
-    theme: Theme,
+    /// The `article` template: one article, a compact head naming the publication.
+    template: Template,
     geometry: Geometry,
+    remote: crate::assets::remote::RemoteOptions,
     /// Inputs every article depends on: the configuration, the fonts, folio and its settings.
     shared: Vec<Hashed>,
     pictures: images::Pictures,
@@ -177,8 +179,9 @@ pub fn archive(opts: &ArchiveOptions) -> Result<ArchiveReport, Error> {
         roots,
         config,
         book,
-        theme: Theme::default(),
+        template: single::template(),
         geometry,
+        remote: remote_options(base),
         shared,
         pictures: images::Pictures::default(),
         previous,
@@ -192,6 +195,7 @@ pub fn archive(opts: &ArchiveOptions) -> Result<ArchiveReport, Error> {
         .filter(|f| opts.shard.takes(&f.source))
         .collect();
     let progress = progress::Progress::new(mine.len(), opts.quiet);
+    let built = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<Option<(Entry, Outcome)>> = mine
         .par_iter()
         .map(|f| {
@@ -207,6 +211,11 @@ pub fn archive(opts: &ArchiveOptions) -> Result<ArchiveReport, Error> {
                 run.stop.store(true, Ordering::Relaxed);
             }
             progress.finished(outcome != Outcome::Failed);
+            if outcome == Outcome::Built
+                && built.fetch_add(1, Ordering::Relaxed) % TRIM_EVERY == TRIM_EVERY - 1
+            {
+                release_free_memory();
+            }
             Some((entry, outcome))
         })
         .collect();
@@ -219,7 +228,8 @@ pub fn archive(opts: &ArchiveOptions) -> Result<ArchiveReport, Error> {
         count(Outcome::Failed),
     );
     let done: Vec<&Entry> = results.iter().flatten().map(|(e, _)| e).collect();
-    let records: Vec<Record> = done.iter().map(|e| e.record.clone()).collect();
+    // Borrowed, not copied: at a thousand articles the records are megabytes.
+    let records: Vec<&Record> = done.iter().map(|e| &e.record).collect();
     let manifest_path = out_dir.join("manifest.jsonl");
     crate::output::write_all_atomically(&[
         (manifest_path.clone(), manifest::jsonl(&records)),
@@ -312,8 +322,13 @@ impl Run<'_> {
         let Some(article) = article else {
             return Err(errors(&diags));
         };
+        let mut doc = single::single_document(&self.config, article);
+        // Remote pictures come from the same cache as `build`'s (fetched once, then reused
+        // by every article and every rerun); one that cannot be had is a warning and a
+        // placeholder, as in `build`.
+        diags.extend(crate::assets::remote::fetch_remote(&mut doc, &self.remote));
 
-        let uses = figures(&article);
+        let uses = figures(&doc.articles[0]);
         let mut pictures = ImageSet::new();
         for (key, (image, pos)) in uses {
             match self.pictures.get(image) {
@@ -332,7 +347,6 @@ impl Run<'_> {
             return Err(errors(&diags));
         }
 
-        let doc = single::single_document(&self.config, article);
         record.title = Some(doc.meta.title.clone());
         record.date = doc.meta.date.clone();
         record.author = doc.articles[0].author.clone();
@@ -344,10 +358,17 @@ impl Run<'_> {
 
         let formats = self.opts.formats;
         let laid = formats.pdf.then(|| {
-            single::layout_single(&doc, &self.book, &pictures, &self.theme, self.geometry)
+            crate::layout::layout_with_template(
+                &doc,
+                &self.book,
+                &pictures,
+                &self.template,
+                self.geometry,
+            )
         });
         if let Some(laid) = &laid {
             crate::report_missing(&laid.missing, self.opts.strict, &mut diags);
+            diags.extend(laid.warnings.iter().cloned());
         }
         record.warnings = diags
             .items()
@@ -428,8 +449,12 @@ fn figures<'a>(
     article: &'a crate::model::Article,
 ) -> BTreeMap<&'a str, (&'a ImageRef, &'a SourcePos)> {
     let mut uses = BTreeMap::new();
+    // A remote picture that could not be fetched has no file (already warned about): the
+    // writers draw a placeholder for it.
     let mut note = |image: &'a ImageRef, pos: &'a SourcePos| {
-        uses.entry(image.key.as_str()).or_insert((image, pos));
+        if !image.path.as_os_str().is_empty() {
+            uses.entry(image.key.as_str()).or_insert((image, pos));
+        }
     };
     visit_figures(&article.blocks, &mut note);
     for n in &article.footnotes {
@@ -456,6 +481,29 @@ fn located(d: &Diagnostic) -> String {
     }
 }
 
+/// How many built articles between two [`release_free_memory`] calls.
+const TRIM_EVERY: usize = 8;
+
+/// Hands the pages of memory freed by articles back to the system. An article's
+/// transient buffers (deflate tables, fonts cut down, the PDF and EPUB bytes) leave holes
+/// between the few allocations that outlive it (manifest records, cached pictures); kept,
+/// those holes made peak RSS grow with the number of articles (1,000 articles: 1.23× the
+/// peak of 100; with this, 1.15×). Giving them back costs the next article a few hundred
+/// page faults, so it is done every few articles.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn release_free_memory() {
+    unsafe extern "C" {
+        fn malloc_trim(pad: usize) -> i32;
+    }
+    // SAFETY: malloc_trim only returns free memory to the system; it is thread-safe.
+    unsafe {
+        malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn release_free_memory() {}
+
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let mut s = String::with_capacity(64);
@@ -463,6 +511,20 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
         s.push_str(&format!("{b:02x}"));
     }
     s
+}
+
+/// How remote pictures are fetched: `build`'s options and cache.
+fn remote_options(opts: &Options) -> crate::assets::remote::RemoteOptions {
+    let mut remote = crate::assets::remote::RemoteOptions::new(
+        opts.cache_dir
+            .clone()
+            .unwrap_or_else(|| crate::assets::remote::default_cache_dir(&opts.content_dir)),
+    );
+    remote.offline = opts.offline;
+    remote.timeout = opts.fetch_timeout;
+    remote.max_bytes = opts.fetch_max_bytes;
+    remote.strict = opts.strict;
+    remote
 }
 
 /// The inputs every article shares: `bulletin.toml`, each font face, and folio itself with

@@ -256,6 +256,7 @@ fn sample_document() -> Document {
             publisher: Some("北京理工大学党委宣传部（新闻中心）".into()),
             editor: Some("王思远".into()),
             authors: vec!["陈雨桐".into(), "周敏".into()],
+            publication: None,
         },
         articles: vec![zh, en],
     }
@@ -664,6 +665,7 @@ fn empty_document_is_still_a_book() {
             publisher: None,
             editor: None,
             authors: vec![],
+            publication: None,
         },
         articles: vec![],
     };

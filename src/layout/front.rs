@@ -249,7 +249,10 @@ impl FrontLayout<'_> {
     pub(crate) fn compact_head(&mut self, doc: &Document) -> Vec<Fragment> {
         let t = self.theme;
         let m = &doc.meta;
-        let mut out = self.title_line(&m.title, &t.masthead_title, Align::Left);
+        // A single article's document is titled after the article; the head names where
+        // it was published.
+        let name = m.publication.as_deref().unwrap_or(&m.title);
+        let mut out = self.title_line(name, &t.masthead_title, Align::Left);
         if let Some(info) = Self::info_line(doc) {
             out.extend(self.para(&info, &t.masthead_info, Align::Left, 0.2 * t.body.size));
         }
