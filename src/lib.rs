@@ -434,27 +434,19 @@ fn write_epub(p: &Prepared, stamp: Option<i64>, file: &mut std::fs::File) -> Res
     Ok(())
 }
 
-/// The EPUB of a document, with the primary face of each family embedded.
+/// The EPUB of a document, with the primary face of each family embedded and the
+/// opening pages `front` asks for (the archive's: an article's compact head).
 fn epub_bytes(
     document: &Document,
     images: &assets::images::ImageSet,
     book: &FontBook,
     stamp: Option<i64>,
     marks: &[layout::page::PageMark],
+    front: &epub::FrontMatter<'_>,
 ) -> Result<Vec<u8>, Error> {
     let out = std::io::Cursor::new(Vec::new());
     let emphasis = Default::default();
-    let front = epub::FrontMatter::bulletin();
-    Ok(epub_into(
-        document,
-        images,
-        book,
-        stamp,
-        marks,
-        (emphasis, &front),
-        out,
-    )?
-    .into_inner())
+    Ok(epub_into(document, images, book, stamp, marks, (emphasis, front), out)?.into_inner())
 }
 
 /// [`epub_bytes`] into `out`, which it returns, with Chinese emphasis in the style the

@@ -400,7 +400,10 @@ impl Run<'_> {
             || {
                 formats
                     .epub
-                    .then(|| crate::epub_bytes(&doc, &pictures, &self.book, stamp, &[]))
+                    .then(|| {
+                        let front = crate::epub::FrontMatter::of(&self.template, None);
+                        crate::epub_bytes(&doc, &pictures, &self.book, stamp, &[], &front)
+                    })
                     .transpose()
             },
         );
