@@ -217,6 +217,7 @@ fn default_config(title: String) -> Config {
             editor: None,
             authors: Vec::new(),
             publication: None,
+            total_issue: None,
         },
         page: PageSetup::default(),
         order: None,
@@ -240,6 +241,7 @@ struct Raw {
     subtitle: Opt<String>,
     volume: Opt<Whole<0, { u32::MAX }>>,
     issue: Opt<Whole<0, { u32::MAX }>>,
+    total_issue: Opt<Whole<0, { u32::MAX }>>,
     date: Opt<IsoDate>,
     language: Opt<LangTag>,
     publisher: Opt<String>,
@@ -317,6 +319,7 @@ pub(crate) fn parse_config(text: &str, root_abs: &Path, fallback_title: &str) ->
     meta.subtitle = text(raw.subtitle);
     meta.volume = raw.volume.0.map(|n| n.0);
     meta.issue = raw.issue.0.map(|n| n.0);
+    meta.total_issue = raw.total_issue.0.map(|n| n.0);
     meta.date = raw.date.0.map(|d| d.0);
     if let Some(lang) = raw.language.0 {
         meta.lang = lang.0;

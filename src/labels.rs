@@ -55,18 +55,25 @@ impl Labels {
         }
     }
 
-    /// "第 3 卷 第 17 期" / "Vol. 3, No. 17".
-    pub(crate) fn issue(self, volume: Option<u32>, issue: Option<u32>) -> Option<String> {
+    /// "第 3 卷　第 17 期　总第 85 期" / "Vol. 3, No. 17, Whole No. 85", from the
+    /// volume, the issue in it and the running issue number (any may be absent).
+    pub(crate) fn issue(self, meta: &crate::model::Meta) -> Option<String> {
+        let (volume, issue, total) = (meta.volume, meta.issue, meta.total_issue);
         let parts: Vec<String> = match self {
             Labels::Hans | Labels::Hant => volume
                 .map(|v| format!("第 {v} 卷"))
                 .into_iter()
                 .chain(issue.map(|i| format!("第 {i} 期")))
+                .chain(total.map(|t| match self {
+                    Labels::Hant => format!("總第 {t} 期"),
+                    _ => format!("总第 {t} 期"),
+                }))
                 .collect(),
             Labels::English => volume
                 .map(|v| format!("Vol. {v}"))
                 .into_iter()
                 .chain(issue.map(|i| format!("No. {i}")))
+                .chain(total.map(|t| format!("Whole No. {t}")))
                 .collect(),
         };
         if parts.is_empty() {
@@ -138,15 +145,42 @@ mod tests {
         assert_eq!(Labels::for_lang("zh-Hant-TW"), Labels::Hant);
         assert_eq!(Labels::for_lang("zh-TW"), Labels::Hant);
         assert_eq!(Labels::for_lang("en-GB"), Labels::English);
+        let meta = |volume, issue, total_issue| crate::model::Meta {
+            title: "t".into(),
+            subtitle: None,
+            volume,
+            issue,
+            total_issue,
+            date: None,
+            lang: crate::model::Lang("zh-CN".into()),
+            publisher: None,
+            editor: None,
+            authors: Vec::new(),
+            publication: None,
+        };
         assert_eq!(
-            Labels::Hans.issue(Some(3), Some(17)).as_deref(),
+            Labels::Hans
+                .issue(&meta(Some(3), Some(17), None))
+                .as_deref(),
             Some("第 3 卷　第 17 期")
         );
         assert_eq!(
-            Labels::English.issue(None, Some(17)).as_deref(),
-            Some("No. 17")
+            Labels::Hans
+                .issue(&meta(None, Some(17), Some(85)))
+                .as_deref(),
+            Some("第 17 期　总第 85 期")
         );
-        assert_eq!(Labels::English.issue(None, None), None);
+        assert_eq!(
+            Labels::Hant.issue(&meta(None, None, Some(85))).as_deref(),
+            Some("總第 85 期")
+        );
+        assert_eq!(
+            Labels::English
+                .issue(&meta(None, Some(17), Some(85)))
+                .as_deref(),
+            Some("No. 17, Whole No. 85")
+        );
+        assert_eq!(Labels::English.issue(&meta(None, None, None)), None);
         assert_eq!(Labels::Hant.contents(), "目錄");
         assert_eq!(Labels::Hant.notes(), "註釋");
         assert_eq!(Labels::Hans.running_title("简报", Some(3)), "简报　第 3 期");

@@ -214,6 +214,7 @@ mod tests {
                 editor: None,
                 authors: Vec::new(),
                 publication: None,
+                total_issue: None,
             },
             articles: vec![
                 article("one", "intro", "#two"),

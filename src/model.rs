@@ -52,6 +52,8 @@ pub struct Meta {
     pub subtitle: Option<String>,
     pub volume: Option<u32>,
     pub issue: Option<u32>,
+    /// The running issue number since the first (总第 M 期), beside `issue` in a year.
+    pub total_issue: Option<u32>,
     /// ISO date `YYYY-MM-DD`, as written.
     pub date: Option<String>,
     pub lang: Lang,

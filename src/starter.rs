@@ -12,6 +12,7 @@ title = "我的简报 My Bulletin"          # required: the masthead and the boo
 # subtitle = "2024 年春季学期"           # under the title
 # volume = 1                             # printed as 第 1 卷 / Vol. 1
 # issue = 1                              # printed as 第 1 期 / No. 1
+# total_issue = 85                       # the running number: 总第 85 期 / Whole No. 85
 date = "2024-03-01"                      # YYYY-MM-DD; also the date written into the files
 language = "zh-CN"                       # zh-CN, zh-TW, en, …; articles may override with `lang`
 # publisher = "新闻中心"

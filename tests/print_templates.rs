@@ -418,3 +418,40 @@ fn ace_finds_nothing_in_the_report_and_article_ebooks() {
         }
     }
 }
+
+/// `total_issue` prints 总第 M 期 in the issue line of the masthead, in the PDF and on the
+/// e-book's title page alike (one labels table).
+#[test]
+fn the_running_issue_number_is_in_the_issue_line_of_both_outputs() {
+    let (content, out) = write_book(
+        "print_total_issue",
+        "title = \"新闻简报\"\nvolume = 3\nissue = 17\ntotal_issue = 85\n",
+        &[(
+            "01.md",
+            "---\ntitle: 开学典礼\n---\n\n新学期开学典礼在中关村校区举行。\n",
+        )],
+    );
+    folio_ok(&[
+        "build",
+        content.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let first = squash(&pdf_text(&out.join("bulletin.pdf"), Some((1, 1))));
+    assert!(first.contains("第3卷第17期总第85期"), "{first}");
+    let list = tool(
+        "unzip",
+        &["-Z1", out.join("bulletin.epub").to_str().unwrap()],
+    );
+    let front: Vec<String> = stdout(&list)
+        .lines()
+        .filter(|n| n.ends_with(".xhtml") && !n.contains("/a-"))
+        .map(str::to_owned)
+        .collect();
+    let epub = out.join("bulletin.epub");
+    let text: String = front
+        .iter()
+        .map(|n| stdout(&tool("unzip", &["-p", epub.to_str().unwrap(), n])))
+        .collect();
+    assert!(text.contains("总第 85 期"), "{front:?}");
+}

@@ -15,6 +15,7 @@ pub(crate) fn single_document(config: &Config, article: Article) -> Document {
         subtitle: article.subtitle.clone(),
         volume: None,
         issue: None,
+        total_issue: None,
         date: article.date.clone().or_else(|| config.meta.date.clone()),
         lang: article.lang.clone(),
         publisher: config.meta.publisher.clone(),

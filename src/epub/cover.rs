@@ -84,7 +84,7 @@ pub(crate) fn cover_svg(
 
     // Issue line and a rule above the title.
     let issue: Vec<String> = labels
-        .issue(meta.volume, meta.issue)
+        .issue(meta)
         .into_iter()
         .chain(
             meta.date

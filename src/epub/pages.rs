@@ -58,7 +58,7 @@ pub(crate) fn contents_page(
         if let Some(subtitle) = non_blank(meta.subtitle.as_deref()) {
             p.element("p", "book-subtitle", TextStyle::SANS, subtitle);
         }
-        if let Some(issue) = labels.issue(meta.volume, meta.issue) {
+        if let Some(issue) = labels.issue(meta) {
             p.element("p", "book-issue", TextStyle::SANS, &issue);
         }
         let publisher = non_blank(meta.publisher.as_deref());
@@ -149,7 +149,7 @@ pub(crate) fn compact_head(doc: &Document, plan: &BookPlan<'_>, usage: &mut Char
     p.raw("<div class=\"compact-head\">\n");
     p.element("p", "head-name", TextStyle::SANS, &meta.title);
     let line: Vec<String> = labels
-        .issue(meta.volume, meta.issue)
+        .issue(meta)
         .into_iter()
         .chain(
             non_blank(meta.date.as_deref())

@@ -257,6 +257,7 @@ fn sample_document() -> Document {
             editor: Some("王思远".into()),
             authors: vec!["陈雨桐".into(), "周敏".into()],
             publication: None,
+            total_issue: None,
         },
         articles: vec![zh, en],
     }
@@ -666,6 +667,7 @@ fn empty_document_is_still_a_book() {
             editor: None,
             authors: vec![],
             publication: None,
+            total_issue: None,
         },
         articles: vec![],
     };

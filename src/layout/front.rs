@@ -120,7 +120,7 @@ impl FrontLayout<'_> {
     fn info_line(doc: &Document) -> Option<String> {
         let m = &doc.meta;
         let labels = Labels::for_lang(m.lang.as_str());
-        let mut info: Vec<String> = labels.issue(m.volume, m.issue).into_iter().collect();
+        let mut info: Vec<String> = labels.issue(m).into_iter().collect();
         if let Some(d) = &m.date {
             info.push(crate::timestamp::display_date(d, m.lang.is_cjk()));
         }
@@ -164,7 +164,7 @@ impl FrontLayout<'_> {
         if let Some(sub) = &m.subtitle {
             out.extend(self.para(sub, &t.masthead_subtitle, Align::Center, 0.4 * t.body.size));
         }
-        if let Some(issue) = labels.issue(m.volume, m.issue) {
+        if let Some(issue) = labels.issue(m) {
             out.extend(self.para(&issue, &t.masthead_info, Align::Center, 0.8 * t.body.size));
         }
         let date = m
