@@ -150,40 +150,8 @@ fn bleed_grows_the_sheet_writes_boxes_and_draws_crop_marks() {
 }
 
 /// Grey levels of page `page` rendered at 72 dpi (1 px = 1 pt): (width, height, pixels).
-fn render_gray(pdf: &Path, page: usize) -> (usize, usize, Vec<u8>) {
-    let prefix = pdf.with_extension(format!("gray-{page}"));
-    let n = page.to_string();
-    let out = tool(
-        "pdftoppm",
-        &[
-            "-gray",
-            "-r",
-            "72",
-            "-f",
-            &n,
-            "-l",
-            &n,
-            "-singlefile",
-            pdf.to_str().unwrap(),
-            prefix.to_str().unwrap(),
-        ],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
-    let pgm = std::fs::read(format!("{}.pgm", prefix.display())).unwrap();
-    let mut fields = Vec::new();
-    let mut at = 0;
-    while fields.len() < 4 {
-        while pgm[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        let start = at;
-        while !pgm[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        fields.push(String::from_utf8_lossy(&pgm[start..at]).into_owned());
-    }
-    let (w, h) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
-    (w, h, pgm[at + 1..].to_vec())
+fn gray72(pdf: &Path, page: usize) -> (usize, usize, Vec<u8>) {
+    render_gray(pdf, page, 72, &pdf.with_extension(format!("gray-{page}")))
 }
 
 #[test]
@@ -213,7 +181,7 @@ fn the_report_cover_picture_reaches_the_bleed_edge() {
     ]);
     let pdf = out.join("bulletin.pdf");
     let [media, trim, bleed] = boxes(&pdf);
-    let (w, h, px) = render_gray(&pdf, 1);
+    let (w, h, px) = gray72(&pdf, 1);
     assert!((w as f64 - media[2]).abs() <= 1.0 && (h as f64 - media[3]).abs() <= 1.0);
     let at = |x: f64, y_from_bottom: f64| {
         let (x, y) = (x as usize, h - 1 - y_from_bottom as usize);
@@ -295,7 +263,7 @@ fn a_picture_marked_bleed_runs_into_the_bleed_on_both_sides() {
     let mut rows = 0;
     let mut beyond = 0;
     for page in 1..=pages {
-        let (w, h, px) = render_gray(&pdf, page);
+        let (w, h, px) = gray72(&pdf, page);
         let at = |x: f64, y: usize| px[y * w + x as usize];
         for y in (h - trim[3] as usize)..(h - trim[1] as usize) {
             if at(bleed[0] + 0.8, y) < 235 && at(bleed[2] - 0.8, y) < 235 {

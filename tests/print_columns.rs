@@ -141,38 +141,8 @@ fn squash(s: &str) -> String {
 
 /// Grey pixels of a page rendered at 72 dpi (1 px = 1 pt): (width, pixels).
 fn gray_page(pdf: &Path, page: usize) -> (usize, Vec<u8>) {
-    let prefix = pdf.with_file_name(format!("page-{page}"));
-    let n = page.to_string();
-    let out = tool(
-        "pdftoppm",
-        &[
-            "-gray",
-            "-r",
-            "72",
-            "-f",
-            &n,
-            "-l",
-            &n,
-            "-singlefile",
-            pdf.to_str().unwrap(),
-            prefix.to_str().unwrap(),
-        ],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
-    let pgm = std::fs::read(format!("{}.pgm", prefix.display())).unwrap();
-    let mut fields = Vec::new();
-    let mut at = 0;
-    while fields.len() < 4 {
-        while pgm[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        let start = at;
-        while !pgm[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        fields.push(String::from_utf8_lossy(&pgm[start..at]).into_owned());
-    }
-    (fields[1].parse().unwrap(), pgm[at + 1..].to_vec())
+    let (w, _, px) = render_gray(pdf, page, 72, &pdf.with_file_name(format!("page-{page}")));
+    (w, px)
 }
 
 #[test]

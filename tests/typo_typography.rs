@@ -112,45 +112,6 @@ fn single_weight_book(name: &str, extra_toml: &str, body: &str) -> (PathBuf, Pat
     (content, out)
 }
 
-/// A page rendered in grey levels: (width, height, pixels).
-fn render_gray(pdf: &Path, page: usize, dpi: u32, dir: &Path) -> (usize, usize, Vec<u8>) {
-    let prefix = dir.join(format!("render-{page}"));
-    let page = page.to_string();
-    let out = tool(
-        "pdftoppm",
-        &[
-            "-r",
-            &dpi.to_string(),
-            "-gray",
-            "-f",
-            &page,
-            "-l",
-            &page,
-            "-singlefile",
-            pdf.to_str().unwrap(),
-            prefix.to_str().unwrap(),
-        ],
-    );
-    assert!(out.status.success(), "pdftoppm: {}", stderr(&out));
-    let data = std::fs::read(prefix.with_extension("pgm")).unwrap();
-    // P5 header: magic, width, height, maxval, each followed by whitespace.
-    let mut fields = Vec::new();
-    let mut at = 0;
-    while fields.len() < 4 {
-        while data[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        let start = at;
-        while !data[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        fields.push(String::from_utf8_lossy(&data[start..at]).into_owned());
-    }
-    assert_eq!(fields[0], "P5");
-    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
-    (w, h, data[at + 1..at + 1 + w * h].to_vec())
-}
-
 /// Ink in a word's box: the share of dark pixels, and the number of separate runs of
 /// inked columns (one per glyph when no two glyphs touch).
 fn ink(img: &(usize, usize, Vec<u8>), word: &WordBox, dpi: f64) -> (f64, usize) {
@@ -210,7 +171,12 @@ fn single_weight_font_is_emboldened_without_collisions() {
         .collect();
     assert_eq!(words.len(), 2, "the two test lines are not found whole");
     let dpi = 300.0;
-    let img = render_gray(&pdf, words[0].page, 300, &out);
+    let img = render_gray(
+        &pdf,
+        words[0].page,
+        300,
+        &out.join(format!("render-{}", words[0].page)),
+    );
     let (regular, regular_runs) = ink(&img, &words[0], dpi);
     let (bold, bold_runs) = ink(&img, &words[1], dpi);
     assert!(

@@ -337,3 +337,42 @@ for p in json.load(sys.stdin)["pages"]:
         })
         .collect()
 }
+
+/// Page `page` (1-based) of `pdf` rendered in grey levels at `dpi` by `pdftoppm`, written
+/// beside `prefix`: (width, height, one byte per pixel, 0 = black).
+pub fn render_gray(pdf: &Path, page: usize, dpi: u32, prefix: &Path) -> (usize, usize, Vec<u8>) {
+    let n = page.to_string();
+    let out = tool(
+        "pdftoppm",
+        &[
+            "-gray",
+            "-r",
+            &dpi.to_string(),
+            "-f",
+            &n,
+            "-l",
+            &n,
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "pdftoppm: {}", stderr(&out));
+    let data = std::fs::read(format!("{}.pgm", prefix.display())).unwrap();
+    // P5 header: magic, width, height, maxval, each followed by whitespace.
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while data[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !data[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&data[start..at]).into_owned());
+    }
+    assert_eq!(fields[0], "P5");
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    (w, h, data[at + 1..at + 1 + w * h].to_vec())
+}
