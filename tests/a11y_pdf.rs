@@ -276,17 +276,7 @@ fn running_heads_and_folios_are_artifacts() {
 
 #[test]
 fn pdfua_is_claimed_only_when_valid() {
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("a11y-pdfua");
-    let _ = std::fs::remove_dir_all(&dir);
-    folio_ok(&[
-        "build",
-        "content",
-        "-o",
-        dir.to_str().unwrap(),
-        "--format",
-        "pdf",
-        "--pdfua",
-    ]);
+    let dir = build_sample_with("a11y-pdfua", "pdf", &["--pdfua"]);
     let pdf = std::fs::read(dir.join("bulletin.pdf")).unwrap();
     let find = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
     assert!(find(b"pdfuaid:part"), "no PDF/UA identification in XMP");
@@ -357,19 +347,7 @@ fn a_large_mixed_bulletin_passes_pdfua() {
 /// `--pdfua` with `--pdfa 2u`: one file carrying both claims, each checked by krilla.
 #[test]
 fn pdfua_and_pdfa_together() {
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("a11y-pdfua-pdfa");
-    let _ = std::fs::remove_dir_all(&dir);
-    folio_ok(&[
-        "build",
-        "content",
-        "-o",
-        dir.to_str().unwrap(),
-        "--format",
-        "pdf",
-        "--pdfua",
-        "--pdfa",
-        "2u",
-    ]);
+    let dir = build_sample_with("a11y-pdfua-pdfa", "pdf", &["--pdfua", "--pdfa", "2u"]);
     let pdf = std::fs::read(dir.join("bulletin.pdf")).unwrap();
     let find = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
     assert!(find(b"<pdfuaid:part>1</pdfuaid:part>"), "no PDF/UA-1 claim");

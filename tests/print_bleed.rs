@@ -81,18 +81,7 @@ fn dark_pixels_in_corner(pdf: &Path, size: u32) -> usize {
 
 #[test]
 fn bleed_grows_the_sheet_writes_boxes_and_draws_crop_marks() {
-    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("print_bleed");
-    let _ = std::fs::remove_dir_all(&out);
-    folio_ok(&[
-        "build",
-        "content",
-        "-o",
-        out.to_str().unwrap(),
-        "--format",
-        "pdf",
-        "--bleed",
-        "3mm",
-    ]);
+    let out = build_sample_with("print_bleed", "pdf", &["--bleed", "3mm"]);
     let pdf = out.join("bulletin.pdf");
     let [media, trim, bleed] = boxes(&pdf);
     assert_eq!(trim.len(), 4, "no TrimBox");

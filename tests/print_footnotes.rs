@@ -2,9 +2,6 @@
 //! note too long for one page continuing at the next page's foot.
 
 mod support;
-
-use std::path::PathBuf;
-
 use support::*;
 
 fn squash(s: &str) -> String {
@@ -21,18 +18,7 @@ fn page_count(pdf: &std::path::Path) -> usize {
 
 #[test]
 fn every_footnote_is_on_the_page_of_its_reference() {
-    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("print_footnotes");
-    let _ = std::fs::remove_dir_all(&out);
-    folio_ok(&[
-        "build",
-        "content",
-        "-o",
-        out.to_str().unwrap(),
-        "--format",
-        "pdf",
-        "--template",
-        "report",
-    ]);
+    let out = build_sample_with("print_footnotes", "pdf", &["--template", "report"]);
     let pdf = out.join("bulletin.pdf");
     let pages: Vec<String> = (1..=page_count(&pdf))
         .map(|p| squash(&pdf_text(&pdf, Some((p, p)))))

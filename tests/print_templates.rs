@@ -34,22 +34,9 @@ fn build(template: &str) -> PathBuf {
 }
 
 fn build_with(template: &str, jobs: &str) -> PathBuf {
-    let dir =
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("print_tpl_{template}_{jobs}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    folio_ok(&[
-        "build",
-        "content",
-        "-o",
-        dir.to_str().unwrap(),
-        "--format",
-        "pdf",
-        "--template",
-        template,
-        "--jobs",
-        jobs,
-    ]);
-    dir.join("bulletin.pdf")
+    let folder = format!("print_tpl_{template}_{jobs}");
+    let extra = ["--template", template, "--jobs", jobs];
+    build_sample_with(&folder, "pdf", &extra).join("bulletin.pdf")
 }
 
 /// Page texts, 1-based (index 0 unused), whitespace squashed.
@@ -261,19 +248,8 @@ fn a_user_template_is_checked_with_file_and_line() {
 
 /// The sample as an e-book in `template`: its files by name.
 fn epub_files(template: &str, tag: &str) -> (PathBuf, std::collections::BTreeMap<String, String>) {
-    let dir =
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("print_tpl_epub_{template}_{tag}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    folio_ok(&[
-        "build",
-        "content",
-        "-o",
-        dir.to_str().unwrap(),
-        "--format",
-        "epub",
-        "--template",
-        template,
-    ]);
+    let folder = format!("print_tpl_epub_{template}_{tag}");
+    let dir = build_sample_with(&folder, "epub", &["--template", template]);
     let epub = dir.join("bulletin.epub");
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&epub).unwrap()).unwrap();
     let mut files = std::collections::BTreeMap::new();

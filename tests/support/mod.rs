@@ -33,16 +33,23 @@ pub fn folio_ok(args: &[&str]) -> Output {
 /// Builds the bundled sample in one format into a fresh folder under the test temp dir
 /// and returns that folder.
 pub fn build_sample(folder: &str, format: &str) -> PathBuf {
+    build_sample_with(folder, format, &[])
+}
+
+/// [`build_sample`] with more command-line arguments (`--template report`, `--pdfua` …).
+pub fn build_sample_with(folder: &str, format: &str, extra: &[&str]) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(folder);
     let _ = std::fs::remove_dir_all(&dir);
-    folio_ok(&[
+    let mut args = vec![
         "build",
         "content",
         "-o",
         dir.to_str().unwrap(),
         "--format",
         format,
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    folio_ok(&args);
     dir
 }
 
