@@ -9,19 +9,24 @@ pub(crate) enum Node {
     /// Text, code, a footnote reference or a line break, with its line.
     Leaf(Inline, u32),
     Wrap(Wrap, Vec<Node>),
-    Image {
-        dest: String,
-        alt: String,
-        line: u32,
-        /// `<img width>`, CSS pixels.
-        width: Option<u32>,
-        /// `<img height>`, CSS pixels.
-        height: Option<u32>,
-        /// `{.decorative}` or `role="presentation"` (see [`crate::model::ImageRef`]).
-        decorative: bool,
-        /// `{.bleed}` (see [`crate::model::ImageRef`]).
-        bleed: bool,
-    },
+    Image(Picture),
+}
+
+/// A picture as the Markdown or HTML asked for it, before its file is resolved: one
+/// record from the inline tree to the figure, so a new attribute is added in one place.
+#[derive(Debug, Clone)]
+pub(crate) struct Picture {
+    pub(crate) dest: String,
+    pub(crate) alt: String,
+    pub(crate) line: u32,
+    /// `<img width>`, CSS pixels.
+    pub(crate) width: Option<u32>,
+    /// `<img height>`, CSS pixels.
+    pub(crate) height: Option<u32>,
+    /// `{.decorative}` or `role="presentation"` (see [`crate::model::ImageRef`]).
+    pub(crate) decorative: bool,
+    /// `{.bleed}` (see [`crate::model::ImageRef`]).
+    pub(crate) bleed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -53,15 +58,7 @@ impl Wrap {
 pub(crate) enum Segment {
     /// Inlines and the line of the first of them.
     Text(Vec<Inline>, Option<u32>),
-    Figure {
-        dest: String,
-        alt: String,
-        line: u32,
-        width: Option<u32>,
-        height: Option<u32>,
-        decorative: bool,
-        bleed: bool,
-    },
+    Figure(Picture),
 }
 
 /// Cuts inline content at every image, however deeply nested: `*a ![i](x) b*` becomes
@@ -81,23 +78,7 @@ pub(crate) fn split_at_images(nodes: Vec<Node>) -> Vec<Segment> {
     for node in nodes {
         match node {
             Node::Leaf(inline, line) => push(&mut out, inline, Some(line)),
-            Node::Image {
-                dest,
-                alt,
-                line,
-                width,
-                height,
-                decorative,
-                bleed,
-            } => out.push(Segment::Figure {
-                dest,
-                alt,
-                line,
-                width,
-                height,
-                decorative,
-                bleed,
-            }),
+            Node::Image(picture) => out.push(Segment::Figure(picture)),
             Node::Wrap(wrap, children) => {
                 let parts = split_at_images(children);
                 if parts.is_empty() {
@@ -123,9 +104,9 @@ pub(crate) fn images_as_text(nodes: Vec<Node>, replaced: &mut bool) -> Vec<Inlin
         match node {
             Node::Leaf(inline, _) => out.push(inline),
             Node::Wrap(wrap, children) => out.push(wrap.apply(images_as_text(children, replaced))),
-            Node::Image { alt, .. } => {
+            Node::Image(picture) => {
                 *replaced = true;
-                out.push(Inline::Text(alt));
+                out.push(Inline::Text(picture.alt));
             }
         }
     }
@@ -197,7 +178,7 @@ mod tests {
     }
 
     fn image(alt: &str, line: u32) -> Node {
-        Node::Image {
+        Node::Image(Picture {
             dest: format!("{alt}.png"),
             alt: alt.to_owned(),
             line,
@@ -205,7 +186,7 @@ mod tests {
             height: None,
             decorative: false,
             bleed: false,
-        }
+        })
     }
 
     #[test]
@@ -224,7 +205,7 @@ mod tests {
             first,
             &vec![Text("a ".into()), Emph(vec![Text("b ".into())])]
         );
-        assert!(matches!(&segments[1], Segment::Figure { line: 2, .. }));
+        assert!(matches!(&segments[1], Segment::Figure(p) if p.line == 2));
         let Segment::Text(last, _) = &segments[2] else {
             panic!()
         };

@@ -25,7 +25,7 @@ use super::footnotes::{
 use super::html;
 use super::ids;
 use super::inlines::{
-    Node, Segment, Wrap, has_content, images_as_text, split_at_images, trim_edges,
+    Node, Picture, Segment, Wrap, has_content, images_as_text, split_at_images, trim_edges,
 };
 use super::paths::{Roots, resolve_image};
 use super::source::LineIndex;
@@ -499,7 +499,7 @@ impl Converter<'_, '_, '_> {
                     .trim()
                     .to_owned();
                 let (decorative, bleed, rest) = self.image_attrs(&alt, line);
-                nodes.push(Node::Image {
+                nodes.push(Node::Image(Picture {
                     dest: dest_url.into_string(),
                     alt,
                     line,
@@ -507,7 +507,7 @@ impl Converter<'_, '_, '_> {
                     height: None,
                     decorative,
                     bleed,
-                });
+                }));
                 // The text after the attribute block.
                 match rest {
                     Some(rest) if self.in_link == 0 => autolink::push_text(&rest, line, nodes),
@@ -585,7 +585,7 @@ impl Converter<'_, '_, '_> {
                         });
                     }
                 }
-                Segment::Figure {
+                Segment::Figure(Picture {
                     dest,
                     alt,
                     line,
@@ -593,7 +593,7 @@ impl Converter<'_, '_, '_> {
                     height,
                     decorative,
                     bleed,
-                } => {
+                }) => {
                     let md_dir = self.input.md_dir;
                     match resolve_image(&dest, md_dir, self.input.roots) {
                         Ok(image) => out.push(Block::Figure {

@@ -3,7 +3,7 @@
 
 use super::Converter;
 use crate::content::html::{self, Class, Look, Node as HNode, Piece, Tag, Tok};
-use crate::content::inlines::{Node, Wrap, images_as_text, trim_edges};
+use crate::content::inlines::{Node, Picture, Wrap, images_as_text, trim_edges};
 use crate::model::{AsideKind, Block, Inline, plain_text};
 
 /// How reading inline HTML ended.
@@ -106,7 +106,7 @@ impl Converter<'_, '_, '_> {
             && tag
                 .attr("role")
                 .is_some_and(|r| matches!(r.trim(), "presentation" | "none"));
-        nodes.push(Node::Image {
+        nodes.push(Node::Image(Picture {
             dest: src.to_owned(),
             alt,
             line,
@@ -114,7 +114,7 @@ impl Converter<'_, '_, '_> {
             height: pixels("height"),
             decorative,
             bleed: false,
-        });
+        }));
     }
 
     /// An HTML block. Returns true when it closed the element the enclosing
