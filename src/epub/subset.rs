@@ -97,18 +97,22 @@ pub(crate) fn subset_face(
     name_ids.insert_range(NameId::from(0)..=NameId::from(6));
     let mut name_languages = IntSet::<u16>::empty();
     name_languages.insert(0x0409);
-    let plan = Plan::new(
-        &IntSet::<GlyphId>::empty(),
-        &unicodes,
-        &font,
-        SubsetFlags::SUBSET_FLAGS_NO_HINTING,
-        &drop,
-        &IntSet::all(),
-        &features,
-        &name_ids,
-        &name_languages,
-    );
-    let mut bytes = subset_font(&font, &plan).map_err(|e| fail(e.to_string()))?;
+    // The same subset, minus the tables in `drop`.
+    let subset = |drop: &IntSet<Tag>| {
+        let plan = Plan::new(
+            &IntSet::<GlyphId>::empty(),
+            &unicodes,
+            &font,
+            SubsetFlags::SUBSET_FLAGS_NO_HINTING,
+            drop,
+            &IntSet::all(),
+            &features,
+            &name_ids,
+            &name_languages,
+        );
+        subset_font(&font, &plan).map_err(|e| fail(e.to_string()))
+    };
+    let mut bytes = subset(&drop)?;
     if !gpos_is_readable(&bytes)
         && let Some(repaired) = repair_extension_lookups(&bytes, &font)
         && gpos_is_readable(&repaired)
@@ -120,18 +124,7 @@ pub(crate) fn subset_face(
         // font. Without GPOS the face keeps its glyphs, cmap and GSUB and loses only
         // kerning.
         drop.insert(Tag::new(b"GPOS"));
-        let plan = Plan::new(
-            &IntSet::<GlyphId>::empty(),
-            &unicodes,
-            &font,
-            SubsetFlags::SUBSET_FLAGS_NO_HINTING,
-            &drop,
-            &IntSet::all(),
-            &features,
-            &name_ids,
-            &name_languages,
-        );
-        bytes = subset_font(&font, &plan).map_err(|e| fail(e.to_string()))?;
+        bytes = subset(&drop)?;
     }
 
     verify(&bytes, chars).map_err(fail)?;
