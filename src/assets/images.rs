@@ -42,6 +42,16 @@ impl ImageFormat {
             ImageFormat::Webp => "webp",
         }
     }
+
+    /// The `image` crate's name for the format, to decode or measure with it.
+    pub(crate) fn decoder(self) -> image::ImageFormat {
+        match self {
+            ImageFormat::Jpeg => image::ImageFormat::Jpeg,
+            ImageFormat::Png => image::ImageFormat::Png,
+            ImageFormat::Gif => image::ImageFormat::Gif,
+            ImageFormat::Webp => image::ImageFormat::WebP,
+        }
+    }
 }
 
 /// A readable image, ready for either writer.
@@ -208,7 +218,7 @@ fn probe_known(key: &str, bytes: Arc<[u8]>, digest: Digest) -> Result<ImageAsset
         Err(_) => return Err(corrupt("unknown file format".into())),
     };
     check_decoded_size(key, &bytes, format)?;
-    let reader = image::ImageReader::with_format(Cursor::new(&bytes[..]), to_image_format(format));
+    let reader = image::ImageReader::with_format(Cursor::new(&bytes[..]), format.decoder());
     let orientation = if format == ImageFormat::Jpeg {
         jpeg_orientation(&bytes).unwrap_or(1)
     } else {
@@ -271,7 +281,7 @@ fn check_decoded_size(key: &str, bytes: &[u8], format: ImageFormat) -> Result<()
     if format == ImageFormat::Jpeg {
         return Ok(()); // embedded as it is, never decoded
     }
-    let reader = image::ImageReader::with_format(Cursor::new(bytes), to_image_format(format));
+    let reader = image::ImageReader::with_format(Cursor::new(bytes), format.decoder());
     let Ok(decoder) = reader.into_decoder() else {
         return Ok(()); // the decode that follows reports what is wrong
     };
@@ -291,15 +301,6 @@ fn check_decoded_size(key: &str, bytes: &[u8], format: ImageFormat) -> Result<()
         "scale it down (a full-page picture needs no more than about 3000 pixels on the \
          long side), or save it as JPEG, which is embedded without decoding",
     ))
-}
-
-fn to_image_format(f: ImageFormat) -> image::ImageFormat {
-    match f {
-        ImageFormat::Jpeg => image::ImageFormat::Jpeg,
-        ImageFormat::Png => image::ImageFormat::Png,
-        ImageFormat::Gif => image::ImageFormat::Gif,
-        ImageFormat::Webp => image::ImageFormat::WebP,
-    }
 }
 
 /// The EXIF orientation tag (0x0112) of a JPEG, from its APP1 segment, if present and valid.

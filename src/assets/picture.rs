@@ -262,7 +262,7 @@ impl Picture {
     pub fn stored_size(&self) -> Option<(u32, u32)> {
         match self {
             Picture::Jpeg(b) => dimensions(b, image::ImageFormat::Jpeg),
-            Picture::Encoded(format, b) => dimensions(b, to_image_format(*format)),
+            Picture::Encoded(format, b) => dimensions(b, format.decoder()),
             Picture::Pixels(p) => Some((p.width, p.height)),
         }
     }
@@ -285,7 +285,7 @@ impl Picture {
                 Ok(Picture::Jpeg(jpeg.into()))
             }
             Picture::Encoded(format, bytes) => {
-                let img = image::load_from_memory_with_format(bytes, to_image_format(*format))
+                let img = image::load_from_memory_with_format(bytes, format.decoder())
                     .map_err(|e| e.to_string())?;
                 if img.width() <= width && img.height() <= height {
                     return Ok(self.clone());
@@ -315,15 +315,6 @@ fn dimensions(bytes: &[u8], format: image::ImageFormat) -> Option<(u32, u32)> {
     image::ImageReader::with_format(std::io::Cursor::new(bytes), format)
         .into_dimensions()
         .ok()
-}
-
-fn to_image_format(f: ImageFormat) -> image::ImageFormat {
-    match f {
-        ImageFormat::Jpeg => image::ImageFormat::Jpeg,
-        ImageFormat::Png => image::ImageFormat::Png,
-        ImageFormat::Gif => image::ImageFormat::Gif,
-        ImageFormat::Webp => image::ImageFormat::WebP,
-    }
 }
 
 impl Pixels {
