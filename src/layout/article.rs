@@ -1057,15 +1057,7 @@ impl<'a> ArticleLayout<'a> {
             items,
             gap_before: gap,
             keep_with_next: keep,
-            anchors: Vec::new(),
-            float: false,
-            repeat: None,
-            tags: Vec::new(),
-            page_break: false,
-            span: false,
-            notes: Vec::new(),
-            source: None,
-            block_offset: 0,
+            ..Default::default()
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::model::{Document, SourcePos};
 use crate::theme::{TextStyle, Theme};
 
 use super::article::{Missing, article_anchor};
-use super::flow::{Anchor, Fragment};
+use super::flow::Fragment;
 use super::inline::{SpanStyle, StyledText};
 use super::page::{Item, LinkTarget};
 use super::paragraph::{self, Align, ParagraphStyle, set_paragraph};
@@ -86,15 +86,7 @@ impl FrontLayout<'_> {
                 items: l.items,
                 gap_before: if i == 0 { gap } else { 0.0 },
                 keep_with_next: i + 1 < n,
-                anchors: Vec::new(),
-                float: false,
-                repeat: None,
-                span: false,
-                notes: Vec::new(),
-                source: None,
-                block_offset: 0,
-                tags: Vec::new(),
-                page_break: false,
+                ..Default::default()
             })
             .collect()
     }
@@ -385,17 +377,7 @@ impl FrontLayout<'_> {
         Fragment {
             height,
             items,
-            gap_before: 0.0,
-            keep_with_next: false,
-            anchors: Vec::<Anchor>::new(),
-            float: false,
-            repeat: None,
-            span: false,
-            notes: Vec::new(),
-            source: None,
-            block_offset: 0,
-            tags: Vec::new(),
-            page_break: false,
+            ..Default::default()
         }
     }
 }

@@ -270,15 +270,9 @@ fn table_part(
                     // A header never ends a page; a row's bands stay together unless the
                     // row is taller than a page.
                     keep_with_next: header || b + 1 < bands,
-                    anchors: Vec::new(),
-                    float: false,
                     repeat: header_frag.clone(),
-                    span: false,
-                    notes: Vec::new(),
-                    source: None,
-                    block_offset: 0,
                     tags: cell_tags,
-                    page_break: false,
+                    ..Default::default()
                 }
             })
             .collect();
