@@ -18,23 +18,18 @@ pub(crate) fn report_missing_alt(doc: &Document, strict: bool, diags: &mut Diagn
             match block {
                 // A decorative picture needs no text alternative: the author said so.
                 Block::Figure { alt, pos, image } if alt.trim().is_empty() && !image.decorative => {
-                    let d = if strict {
-                        Diagnostic::error("")
-                    } else {
-                        Diagnostic::warning("")
-                    };
-                    diags.push(Diagnostic {
-                        message: format!(
-                            "the picture `{}` has no alt text; screen-reader users get nothing for it",
-                            image.key
-                        ),
-                        help: Some(
-                            "describe it between the brackets: ![what the picture shows](…), \
-                             or mark a picture that only decorates: ![](…){.decorative}"
-                                .into(),
-                        ),
-                        ..d.at(pos)
-                    });
+                    let message = format!(
+                        "the picture `{}` has no alt text; screen-reader users get nothing for it",
+                        image.key
+                    );
+                    diags.push(
+                        Diagnostic::strict_or_warning(strict, message)
+                            .at(pos)
+                            .with_help(
+                                "describe it between the brackets: ![what the picture shows](…), \
+                                 or mark a picture that only decorates: ![](…){.decorative}",
+                            ),
+                    );
                 }
                 // Pictures inside quotes, lists, boxes, centred blocks and definitions.
                 _ => stack.extend(

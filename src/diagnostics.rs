@@ -41,6 +41,14 @@ impl Diagnostic {
             ..Diagnostic::error(message)
         }
     }
+    /// A warning, or an error under `--strict` (and `--pdfua`, for what PDF/UA forbids).
+    pub(crate) fn strict_or_warning(strict: bool, message: impl Into<String>) -> Self {
+        if strict {
+            Diagnostic::error(message)
+        } else {
+            Diagnostic::warning(message)
+        }
+    }
     pub fn in_file(mut self, file: impl Into<Arc<str>>) -> Self {
         self.file = Some(file.into());
         self

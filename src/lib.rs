@@ -286,21 +286,17 @@ fn synthetic_bold_notices(pages: &layout::page::Pages, book: &FontBook) -> Vec<D
 /// One finding per character and place, so the author can fix each occurrence.
 fn report_missing(missing: &[layout::article::Missing], strict: bool, diags: &mut Diagnostics) {
     for m in missing {
-        let d = if strict {
-            Diagnostic::error("")
-        } else {
-            Diagnostic::warning("")
-        };
-        diags.push(Diagnostic {
-            message: format!(
-                "no font has the character `{}` (U+{:04X}); it would print as an empty box",
-                m.ch, m.ch as u32
-            ),
-            help: Some(
-                "add a font that covers it with --font-dir or [fonts] dirs in bulletin.toml".into(),
-            ),
-            ..d.at(&m.pos)
-        });
+        let message = format!(
+            "no font has the character `{}` (U+{:04X}); it would print as an empty box",
+            m.ch, m.ch as u32
+        );
+        diags.push(
+            Diagnostic::strict_or_warning(strict, message)
+                .at(&m.pos)
+                .with_help(
+                    "add a font that covers it with --font-dir or [fonts] dirs in bulletin.toml",
+                ),
+        );
     }
 }
 

@@ -83,12 +83,9 @@ pub fn fetch_remote(doc: &mut Document, opts: &RemoteOptions) -> Vec<Diagnostic>
         .into_par_iter()
         .map(|(url, pos)| {
             let r = fetch_one(&agent, &url, opts).map_err(|(message, help)| {
-                let d = if opts.strict {
-                    Diagnostic::error(message)
-                } else {
-                    Diagnostic::warning(message)
-                };
-                d.at(&pos).with_help(help)
+                Diagnostic::strict_or_warning(opts.strict, message)
+                    .at(&pos)
+                    .with_help(help)
             });
             (url, r)
         })
