@@ -89,9 +89,15 @@ pub(crate) fn stage_with(
 /// Renames every staged file into place, or none (see the module's promise).
 pub(crate) fn commit(staged: Vec<Staged>) -> Result<(), Error> {
     // Dropping an unpersisted temporary file deletes it, so an error here cleans up too.
+    // Every previous file is kept aside first, so that the renames follow one another with
+    // nothing in between: a kill -9 can only split them in the gap between two syscalls.
+    let mut aside = Vec::with_capacity(staged.len());
+    for s in &staged {
+        aside.push(keep_previous(&s.path)?);
+    }
     let mut done: Vec<Replaced> = Vec::with_capacity(staged.len());
-    for Staged { tmp, path } in staged {
-        match replace(tmp, &path) {
+    for (Staged { tmp, path }, previous) in staged.into_iter().zip(aside) {
+        match rename_into(tmp, path, previous) {
             Ok(r) => done.push(r),
             Err(e) => {
                 for r in done.into_iter().rev() {
@@ -215,20 +221,35 @@ impl Replaced {
     }
 }
 
+#[cfg(test)]
 fn replace(tmp: tempfile::NamedTempFile, path: &Path) -> Result<Replaced, Error> {
-    let werr = |source| Error::Write {
-        path: path.to_owned(),
-        source,
-    };
-    let previous = match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.is_file() => Some(keep_aside(path).map_err(werr)?),
-        _ => None,
-    };
-    tmp.persist(path).map_err(|e| werr(e.error))?;
-    Ok(Replaced {
-        path: path.to_owned(),
-        previous,
-    })
+    let previous = keep_previous(path)?;
+    rename_into(tmp, path.to_owned(), previous)
+}
+
+/// The file now at `path`, hard-linked under a temporary name (`None`: there is none).
+fn keep_previous(path: &Path) -> Result<Option<tempfile::TempPath>, Error> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_file() => keep_aside(path).map(Some).map_err(|source| Error::Write {
+            path: path.to_owned(),
+            source,
+        }),
+        _ => Ok(None),
+    }
+}
+
+fn rename_into(
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+    previous: Option<tempfile::TempPath>,
+) -> Result<Replaced, Error> {
+    match tmp.persist(&path) {
+        Ok(_) => Ok(Replaced { path, previous }),
+        Err(e) => Err(Error::Write {
+            path,
+            source: e.error,
+        }),
+    }
 }
 
 /// A second name for the file at `path`, so that it survives being replaced: a hard link
