@@ -120,39 +120,32 @@ pub(crate) struct ConfigRead {
 pub(crate) fn read_config(root: &Path) -> Result<ConfigRead, Error> {
     let path = root.join(CONFIG_FILE);
     let root_abs = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-    let fallback_title = folder_title(&root_abs);
-    let bytes = match read_config_bytes(&path, &root_abs) {
-        Ok(bytes) => bytes,
-        Err(ConfigBytes::Refused(d)) => {
-            return Ok(ConfigRead {
-                config: default_config(fallback_title),
-                order_lines: Vec::new(),
-                diagnostics: vec![d],
-            });
-        }
-        Err(ConfigBytes::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-            let warning = Diagnostic::warning(format!(
-                "no {CONFIG_FILE}; using the folder name “{fallback_title}” as the title"
-            ))
-            .in_file(CONFIG_FILE)
-            .with_help(format!(
-                "create {CONFIG_FILE} with at least:\n    title = \"…\"\n    language = \"zh-CN\""
-            ));
-            return Ok(ConfigRead {
-                config: default_config(fallback_title),
-                order_lines: Vec::new(),
-                diagnostics: vec![warning],
-            });
-        }
+    let title = folder_title(&root_abs);
+    let finding = match read_config_bytes(&path, &root_abs) {
+        Ok(bytes) => match source::decode(bytes, CONFIG_FILE) {
+            Ok(text) => return Ok(parse_config(&text, &root_abs, &title)),
+            Err(d) => d,
+        },
+        Err(ConfigBytes::Refused(d)) => d,
+        Err(ConfigBytes::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Diagnostic::warning(
+            format!("no {CONFIG_FILE}; using the folder name “{title}” as the title"),
+        )
+        .in_file(CONFIG_FILE)
+        .with_help(format!(
+            "create {CONFIG_FILE} with at least:\n    title = \"…\"\n    language = \"zh-CN\""
+        )),
         Err(ConfigBytes::Io(source)) => return Err(Error::Read { path, source }),
     };
-    match source::decode(bytes, CONFIG_FILE) {
-        Ok(text) => Ok(parse_config(&text, &root_abs, &fallback_title)),
-        Err(d) => Ok(ConfigRead {
-            config: default_config(fallback_title),
-            order_lines: Vec::new(),
-            diagnostics: vec![d],
-        }),
+    Ok(unread(&title, vec![finding]))
+}
+
+/// The defaults, with the findings that kept the file from being read.
+fn unread(title: &str, diagnostics: Vec<Diagnostic>) -> ConfigRead {
+    let (config, order_lines) = Raw::default().into_config(title, Path::new(""));
+    ConfigRead {
+        config,
+        order_lines,
+        diagnostics,
     }
 }
 
@@ -204,36 +197,9 @@ fn folder_title(root_abs: &Path) -> String {
         .unwrap_or_else(|| "Bulletin".to_owned())
 }
 
-fn default_config(title: String) -> Config {
-    Config {
-        meta: Meta {
-            title,
-            subtitle: None,
-            volume: None,
-            issue: None,
-            date: None,
-            lang: Lang("zh-CN".to_owned()),
-            publisher: None,
-            editor: None,
-            authors: Vec::new(),
-            publication: None,
-            total_issue: None,
-        },
-        page: PageSetup::default(),
-        order: None,
-        font_dirs: Vec::new(),
-        template: None,
-        columns: None,
-        bleed_mm: None,
-        max_dpi: None,
-        cover: None,
-        typography: Typography::default(),
-    }
-}
-
 /// `bulletin.toml` as written: one serde struct per table, every key optional (`Opt`: a
 /// wrong value is reported with its line and read as absent). A new key is a field here and
-/// a line in `parse_config`.
+/// a line in `into_config`.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct Raw {
@@ -279,8 +245,6 @@ struct RawPrint {
 
 /// Parses the text of `bulletin.toml`; `root_abs` anchors relative font folders.
 pub(crate) fn parse_config(text: &str, root_abs: &Path, fallback_title: &str) -> ConfigRead {
-    let mut config = default_config(fallback_title.to_owned());
-    let mut order_lines = Vec::new();
     let root = match spanned::parse_toml(text, 1) {
         Ok(root) => root,
         Err(errors) => {
@@ -290,138 +254,144 @@ pub(crate) fn parse_config(text: &str, root_abs: &Path, fallback_title: &str) ->
                     .at_line(line)
                     .with_help("see https://toml.io for the syntax; strings need \"quotes\"")
             });
-            let diagnostics = diagnostics.collect();
-            return ConfigRead {
-                config,
-                order_lines,
-                diagnostics,
-            };
+            return unread(fallback_title, diagnostics.collect());
         }
     };
     let r = Reader::new(Format::Toml, Arc::from(CONFIG_FILE));
-    let raw: Raw = r.read(&root).unwrap_or_default();
-    let text = |t: Opt<String>| t.0.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-    let meta = &mut config.meta;
-    match (root.get("title"), text(raw.title)) {
-        (_, Some(title)) => meta.title = title,
-        (None, None) => r.error(
+    let mut raw: Raw = r.read(&root).unwrap_or_default();
+    let title = raw.title.clone().text();
+    match root.get("title") {
+        _ if title.is_some() => {}
+        None => r.error(
             1,
             format!("{CONFIG_FILE} has no `title`"),
             "add a line such as title = \"…\" at the top, before any [table] header",
         ),
-        (Some(node), None) if matches!(node.val, Val::Str(_)) => r.error(
+        Some(node) if matches!(node.val, Val::Str(_)) => r.error(
             node.line,
             "`title` is empty",
             "give the bulletin a title: title = \"…\"",
         ),
-        (Some(_), None) => {} // wrong type: already reported
+        Some(_) => {} // wrong type: already reported
     }
-    meta.subtitle = text(raw.subtitle);
-    meta.volume = raw.volume.0.map(|n| n.0);
-    meta.issue = raw.issue.0.map(|n| n.0);
-    meta.total_issue = raw.total_issue.0.map(|n| n.0);
-    meta.date = raw.date.0.map(|d| d.0);
-    if let Some(lang) = raw.language.0 {
-        meta.lang = lang.0;
-    }
-    meta.publisher = text(raw.publisher);
-    meta.editor = text(raw.editor);
-    let authors = raw.authors.0.map_or_else(Vec::new, |a| a.0);
-    meta.authors = authors
-        .into_iter()
-        .map(|a| a.trim().to_owned())
-        .filter(|a| !a.is_empty())
-        .collect();
-    if let Some(order) = raw.order.0 {
-        order_lines = order.0.iter().map(|e| e.line).collect();
-        config.order = Some(
-            order
-                .0
-                .into_iter()
-                .map(|e| e.value.trim().to_owned())
-                .collect(),
-        );
-    }
-    let page = raw.page.0.unwrap_or_default();
-    if let Some(size) = &page.size.0 {
-        (config.page.width_mm, config.page.height_mm) = (size.value.0, size.value.1);
-    }
-    if let Some(margins) = &page.margins.0 {
-        let m = margins.value.0;
-        if [m.top, m.bottom, m.left, m.right].iter().any(|&x| x < 0.0) {
-            r.error(
-                margins.line,
-                "margins cannot be negative",
-                "use 0 or more millimetres",
-            );
-        } else {
-            config.page.margins = m;
-        }
-    }
-    let p = config.page;
-    let (text_w, text_h) = (
-        p.width_mm - p.margins.left - p.margins.right,
-        p.height_mm - p.margins.top - p.margins.bottom,
-    );
-    // Only when size and margins are sound: otherwise this would repeat their error.
-    if (text_w < MIN_TEXT_AREA_MM || text_h < MIN_TEXT_AREA_MM) && !r.has_errors() {
-        let lines = [
-            page.size.0.as_ref().map(|s| s.line),
-            page.margins.0.as_ref().map(|m| m.line),
-        ];
-        let line = lines.into_iter().flatten().max().unwrap_or(1);
-        r.error(
-            line,
-            format!(
-                "the margins leave a text area of {text_w:.0} × {text_h:.0} mm on a \
-                 {:.0} × {:.0} mm page; at least {MIN_TEXT_AREA_MM:.0} × {MIN_TEXT_AREA_MM:.0} mm is needed",
-                p.width_mm, p.height_mm
-            ),
-            "make the margins smaller or the page larger",
-        );
-        config.page = PageSetup::default();
-    }
-    for dir in raw
-        .fonts
-        .0
-        .and_then(|f| f.dirs.0)
-        .map_or_else(Vec::new, |d| d.0)
-    {
-        let path = normalize_lexically(&root_abs.join(&dir.value));
-        if !path.is_dir() {
-            r.warn(
-                dir.line,
-                format!("font folder `{}` does not exist", dir.value),
-                "folders are relative to the content folder",
-            );
-        }
-        config.font_dirs.push(path);
-    }
-    config.template = raw.template.0.and_then(|t| {
-        let name = t.value.trim().to_owned();
-        (!name.is_empty()).then_some((name, t.line))
-    });
-    config.cover = raw.cover.0.and_then(|c| {
-        let name = c.value.trim().to_owned();
-        (!name.is_empty()).then_some((name, c.line))
-    });
-    config.columns = raw.columns.0.map(|n| n.0);
-    config.max_dpi = raw.max_dpi.0.map(|n| n.0);
-    if let Some(bleed) = raw.print.0.and_then(|p| p.bleed.0) {
-        match bleed.value.0 {
-            mm if (0.0..=20.0).contains(&mm) => config.bleed_mm = Some(mm),
-            _ => r.error(
-                bleed.line,
-                "`bleed` must be from 0 to 20 millimetres",
-                "3 mm is usual: bleed = 3",
-            ),
-        }
-    }
-    config.typography = raw.typography.0.map(|t| t.finish()).unwrap_or_default();
+    raw.check(&r, root_abs);
+    let (config, order_lines) = raw.into_config(fallback_title, root_abs);
     ConfigRead {
         config,
         order_lines,
         diagnostics: r.finish(),
+    }
+}
+
+impl Raw {
+    /// The findings that take more than one value; a value found wrong is dropped, so its
+    /// default stands.
+    fn check(&mut self, r: &Reader, root_abs: &Path) {
+        let page = self.page.0.get_or_insert_default();
+        let negative = |m: &mut Lined<Sides>| {
+            let m = m.value.0;
+            [m.top, m.bottom, m.left, m.right].iter().any(|&x| x < 0.0)
+        };
+        if let Some(m) = page.margins.0.take_if(negative) {
+            let help = "use 0 or more millimetres";
+            r.error(m.line, "margins cannot be negative", help);
+        }
+        let p = page.setup();
+        let (text_w, text_h) = (
+            p.width_mm - p.margins.left - p.margins.right,
+            p.height_mm - p.margins.top - p.margins.bottom,
+        );
+        // Only when size and margins are sound: otherwise this would repeat their error.
+        if (text_w < MIN_TEXT_AREA_MM || text_h < MIN_TEXT_AREA_MM) && !r.has_errors() {
+            let lines = [
+                page.size.0.as_ref().map(|s| s.line),
+                page.margins.0.as_ref().map(|m| m.line),
+            ];
+            let line = lines.into_iter().flatten().max().unwrap_or(1);
+            r.error(
+                line,
+                format!(
+                    "the margins leave a text area of {text_w:.0} × {text_h:.0} mm on a \
+                     {:.0} × {:.0} mm page; at least {MIN_TEXT_AREA_MM:.0} × {MIN_TEXT_AREA_MM:.0} mm is needed",
+                    p.width_mm, p.height_mm
+                ),
+                "make the margins smaller or the page larger",
+            );
+            *page = RawPage::default();
+        }
+        for dir in self.font_dirs() {
+            if !normalize_lexically(&root_abs.join(&dir.value)).is_dir() {
+                r.warn(
+                    dir.line,
+                    format!("font folder `{}` does not exist", dir.value),
+                    "folders are relative to the content folder",
+                );
+            }
+        }
+        let bleed = self.print.0.as_mut().and_then(|p| {
+            let out_of_range = |b: &mut Lined<Mm>| !(0.0..=20.0).contains(&b.value.0);
+            p.bleed.0.take_if(out_of_range)
+        });
+        if let Some(bleed) = bleed {
+            r.error(
+                bleed.line,
+                "`bleed` must be from 0 to 20 millimetres",
+                "3 mm is usual: bleed = 3",
+            );
+        }
+    }
+
+    fn font_dirs(&self) -> &[Lined<String>] {
+        let dirs = self.fonts.0.as_ref().and_then(|f| f.dirs.0.as_ref());
+        dirs.map_or(&[], |d| &d.0)
+    }
+
+    /// The configuration, with defaults for every value not given; and the line of each
+    /// `order` entry.
+    fn into_config(self, title: &str, root_abs: &Path) -> (Config, Vec<u32>) {
+        let font_dirs = self.font_dirs().iter();
+        let font_dirs = font_dirs.map(|d| normalize_lexically(&root_abs.join(&d.value)));
+        let font_dirs = font_dirs.collect();
+        let order = self.order.0.map(|o| o.0);
+        let order_lines = order.iter().flatten().map(|e| e.line).collect();
+        let config = Config {
+            meta: Meta {
+                title: self.title.text().unwrap_or_else(|| title.to_owned()),
+                subtitle: self.subtitle.text(),
+                volume: self.volume.get(),
+                issue: self.issue.get(),
+                total_issue: self.total_issue.get(),
+                date: self.date.get(),
+                lang: (self.language.get()).unwrap_or_else(|| Lang("zh-CN".to_owned())),
+                publisher: self.publisher.text(),
+                editor: self.editor.text(),
+                authors: self.authors.texts(),
+                publication: None,
+            },
+            page: self.page.0.unwrap_or_default().setup(),
+            order: order.map(|o| o.into_iter().map(|e| e.value.trim().to_owned()).collect()),
+            font_dirs,
+            template: self.template.text(),
+            columns: self.columns.get(),
+            bleed_mm: self.print.0.and_then(|p| p.bleed.0).map(|b| b.value.0),
+            max_dpi: self.max_dpi.get(),
+            cover: self.cover.text(),
+            typography: self.typography.0.map(|t| t.finish()).unwrap_or_default(),
+        };
+        (config, order_lines)
+    }
+}
+
+impl RawPage {
+    fn setup(&self) -> PageSetup {
+        let mut p = PageSetup::default();
+        if let Some(size) = &self.size.0 {
+            (p.width_mm, p.height_mm) = (size.value.0, size.value.1);
+        }
+        if let Some(margins) = &self.margins.0 {
+            p.margins = margins.value.0;
+        }
+        p
     }
 }
 
@@ -531,230 +501,4 @@ fn parse_size(s: &str) -> Option<(f32, f32)> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(text: &str) -> ConfigRead {
-        parse_config(text, Path::new("/tmp/content"), "content")
-    }
-
-    fn errors(read: &ConfigRead) -> Vec<&Diagnostic> {
-        read.diagnostics.iter().filter(|d| d.is_error()).collect()
-    }
-
-    #[test]
-    fn defaults() {
-        let read = parse("title = \"简报\"\n");
-        assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
-        let c = read.config;
-        assert_eq!(c.meta.title, "简报");
-        assert_eq!(c.meta.lang.as_str(), "zh-CN");
-        assert_eq!(c.page, PageSetup::default());
-        assert_eq!(c.page.width_mm, 210.0);
-        assert_eq!(c.page.margins.top, 22.0);
-        assert_eq!(c.page.margins.left, 20.0);
-        assert!(c.order.is_none());
-        assert!(c.font_dirs.is_empty());
-    }
-
-    #[test]
-    fn full_sample() {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/content/bulletin.toml"
-        ))
-        .unwrap();
-        let read = parse(&text);
-        assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
-        let m = read.config.meta;
-        assert_eq!(m.title, "北京理工大学新闻简报");
-        assert_eq!(m.volume, Some(3));
-        assert_eq!(m.issue, Some(17));
-        assert_eq!(m.date.as_deref(), Some("2023-09-01"));
-        assert_eq!(m.authors, ["陈雨桐", "周敏", "刘晨"]);
-        assert_eq!(read.config.page, PageSetup::default());
-    }
-
-    #[test]
-    fn sizes() {
-        for (name, w, h) in [
-            ("A4", 210.0, 297.0),
-            ("a5", 148.0, 210.0),
-            ("B5", 176.0, 250.0),
-            ("LETTER", 215.9, 279.4),
-            ("170x240", 170.0, 240.0),
-            ("170×240", 170.0, 240.0),
-            ("170 x 240 mm", 170.0, 240.0),
-        ] {
-            let read = parse(&format!("title = \"t\"\n[page]\nsize = \"{name}\"\n"));
-            assert!(errors(&read).is_empty(), "{name}: {:?}", read.diagnostics);
-            assert_eq!(
-                (read.config.page.width_mm, read.config.page.height_mm),
-                (w, h),
-                "{name}"
-            );
-        }
-        let read = parse("title = \"t\"\n[page]\nsize = \"A3\"\n");
-        assert_eq!(errors(&read)[0].line, Some(3));
-        let read = parse("title = \"t\"\n[page]\nsize = \"0x240\"\n");
-        assert_eq!(errors(&read)[0].line, Some(3));
-        let read = parse("title = \"t\"\n[page]\nsize = \"-5x240\"\n");
-        assert_eq!(errors(&read).len(), 1);
-    }
-
-    #[test]
-    fn margins() {
-        let read = parse("title = \"t\"\n[page]\nmargins = 15\n");
-        assert_eq!(
-            read.config.page.margins,
-            Margins {
-                top: 15.0,
-                bottom: 15.0,
-                left: 15.0,
-                right: 15.0
-            }
-        );
-        let read = parse("title = \"t\"\n[page]\nmargins = { top = 30, left = 12.5 }\n");
-        assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
-        assert_eq!(
-            read.config.page.margins,
-            Margins {
-                top: 30.0,
-                bottom: 20.0,
-                left: 12.5,
-                right: 20.0
-            }
-        );
-        let read = parse("title = \"t\"\n[page]\nsize = \"A5\"\nmargins = 45\n");
-        let e = errors(&read);
-        assert_eq!(e.len(), 1, "{:?}", read.diagnostics);
-        assert_eq!(e[0].line, Some(4));
-        assert!(e[0].message.contains("text area"), "{}", e[0]);
-        let read = parse("title = \"t\"\n[page]\nmargins = -1\n");
-        assert_eq!(errors(&read).len(), 1);
-        let read = parse("title = \"t\"\n[page]\nmargins = nan\n");
-        assert_eq!(errors(&read).len(), 1);
-        let read = parse("title = \"t\"\n[page]\nmargins = { top = 10, middle = 3 }\n");
-        assert!(errors(&read).is_empty());
-        assert!(read.diagnostics[0].message.contains("page.margins.middle"));
-    }
-
-    #[test]
-    fn unknown_key_warns_with_line() {
-        let read = parse("title = \"t\"\n\n[page]\nsize = \"A4\"\npagesize = \"A5\"\n");
-        assert_eq!(read.diagnostics.len(), 1);
-        let d = &read.diagnostics[0];
-        assert!(!d.is_error());
-        assert_eq!(d.line, Some(5));
-        assert_eq!(d.file.as_deref(), Some("bulletin.toml"));
-        assert!(d.message.contains("`page.pagesize`"), "{d}");
-        assert!(d.message.contains("known keys"), "{d}");
-        let read = parse("title = \"t\"\nlang = \"en\"\n");
-        assert_eq!(read.diagnostics[0].line, Some(2));
-        assert!(read.diagnostics[0].message.contains("`lang`"));
-    }
-
-    #[test]
-    fn top_level_key_under_a_table_gets_a_hint() {
-        let read = parse("[page]\nsize = \"A4\"\ntitle = \"t\"\n");
-        let warn = read.diagnostics.iter().find(|d| !d.is_error()).unwrap();
-        assert!(
-            warn.help.as_deref().unwrap().contains("top-level"),
-            "{warn}"
-        );
-    }
-
-    #[test]
-    fn type_errors_name_the_line() {
-        let read = parse("title = \"t\"\nvolume = \"three\"\n");
-        let e = errors(&read);
-        assert_eq!(e.len(), 1);
-        assert_eq!(e[0].line, Some(2));
-        assert!(e[0].message.contains("`volume`"), "{}", e[0]);
-        let read = parse("title = \"t\"\n\n\n[page]\nmargins = \"wide\"\n");
-        assert_eq!(errors(&read)[0].line, Some(5));
-    }
-
-    #[test]
-    fn syntax_error_names_the_line() {
-        let read = parse("title = \"t\"\nsubtitle = \"unterminated\n[page]\n");
-        let e = errors(&read);
-        assert_eq!(e.len(), 1);
-        assert_eq!(e[0].line, Some(2));
-        let read = parse("title = \"t\"\n\n\nvolume = = 3\n");
-        assert_eq!(errors(&read)[0].line, Some(4));
-    }
-
-    #[test]
-    fn dates() {
-        assert_eq!(
-            parse("title = \"t\"\ndate = 2023-09-01\n")
-                .config
-                .meta
-                .date
-                .as_deref(),
-            Some("2023-09-01")
-        );
-        let read = parse("title = \"t\"\ndate = \"2023-02-30\"\n");
-        assert_eq!(errors(&read)[0].line, Some(2));
-        let read = parse("title = \"t\"\ndate = \"1 Sept 2023\"\n");
-        assert_eq!(errors(&read).len(), 1);
-        let read = parse("title = \"t\"\ndate = 2023-09-01T10:00:00\n");
-        assert_eq!(errors(&read).len(), 1);
-    }
-
-    #[test]
-    fn missing_title_and_bad_language() {
-        let read = parse("subtitle = \"s\"\n");
-        assert!(errors(&read)[0].message.contains("title"));
-        assert_eq!(errors(&parse("title = \" \"\n")).len(), 1);
-        assert_eq!(errors(&parse("title = 3\n")).len(), 1);
-        let read = parse("title = \"t\"\nlanguage = \"zh_CN\"\n");
-        assert!(errors(&read)[0].message.contains("zh-CN"));
-    }
-
-    #[test]
-    fn order_and_fonts() {
-        let read = parse(
-            "title = \"t\"\norder = [\n  \"b.md\",\n  \"a.md\",\n]\n[fonts]\ndirs = [\"myfonts\"]\n",
-        );
-        assert_eq!(
-            read.config.order.as_deref(),
-            Some(&["b.md".to_owned(), "a.md".to_owned()][..])
-        );
-        assert_eq!(read.order_lines, [3, 4]);
-        assert_eq!(
-            read.config.font_dirs,
-            [PathBuf::from("/tmp/content/myfonts")]
-        );
-        // The folder does not exist: a warning on line 7.
-        assert_eq!(read.diagnostics.len(), 1);
-        assert_eq!(read.diagnostics[0].line, Some(7));
-    }
-
-    #[test]
-    fn missing_file_derives_title_and_warns() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("校报 第3期");
-        std::fs::create_dir(&root).unwrap();
-        let (config, warnings) = load_config(&root).unwrap();
-        assert_eq!(config.meta.title, "校报 第3期");
-        assert_eq!(warnings.len(), 1);
-        assert!(!warnings[0].is_error());
-    }
-
-    #[test]
-    fn invalid_utf8_config_is_an_error_with_line() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join(CONFIG_FILE),
-            b"title = \"ok\"\nsubtitle = \"\xB9\xFA\"\n",
-        )
-        .unwrap();
-        let Err(Error::Input(d)) = load_config(dir.path()) else {
-            panic!("expected an input error");
-        };
-        assert_eq!(d[0].line, Some(2));
-        assert_eq!(d[0].file.as_deref(), Some(CONFIG_FILE));
-    }
-}
+mod tests;

@@ -45,24 +45,17 @@ pub(super) struct RawTypography {
 
 impl RawTypography {
     pub(super) fn finish(self) -> Typography {
-        let font = |f: Opt<Lined<String>>| {
-            f.0.map(|l| (l.value.trim().to_owned(), l.line))
-                .filter(|(name, _)| !name.is_empty())
-        };
+        let emphasis = self.emphasis.0.map(|e| (e.value.0, e.line));
         Typography {
-            body_size: self.body_size.0.map(|n| n.0),
-            leading: self.leading.0.map(|n| n.0),
-            indent: self.indent.0.map(|n| n.0),
-            emphasis: self
-                .emphasis
-                .0
-                .as_ref()
-                .map_or_else(Default::default, |e| e.value.0),
-            emphasis_line: self.emphasis.0.map(|e| e.line),
-            body_font: font(self.body_font),
-            heading_font: font(self.heading_font),
-            emphasis_font: font(self.emphasis_font),
-            code_font: font(self.code_font),
+            body_size: self.body_size.get(),
+            leading: self.leading.get(),
+            indent: self.indent.get(),
+            emphasis: emphasis.map_or_else(Default::default, |e| e.0),
+            emphasis_line: emphasis.map(|e| e.1),
+            body_font: self.body_font.text(),
+            heading_font: self.heading_font.text(),
+            emphasis_font: self.emphasis_font.text(),
+            code_font: self.code_font.text(),
         }
     }
 }
@@ -73,6 +66,12 @@ macro_rules! bounded {
         #[derive(Debug, Clone, Copy, Deserialize)]
         #[serde(try_from = "f64")]
         struct $name(f32);
+
+        impl From<$name> for f32 {
+            fn from(n: $name) -> f32 {
+                n.0
+            }
+        }
 
         impl TryFrom<f64> for $name {
             type Error = String;

@@ -29,6 +29,18 @@ pub(crate) enum Format {
     Toml,
 }
 
+impl Format {
+    /// Between a key and its value: `title: …`, `title = …`.
+    pub(crate) fn sep(self) -> &'static str {
+        if self == Format::Toml { " = " } else { ": " }
+    }
+
+    /// The front-matter fence.
+    pub(crate) fn fence(self) -> &'static str {
+        if self == Format::Toml { "+++" } else { "---" }
+    }
+}
+
 /// A value with the file line it starts on.
 #[derive(Debug, Clone)]
 pub(crate) struct Node {
@@ -284,7 +296,7 @@ pub(crate) struct Reader {
 
 impl Reader {
     pub(crate) fn new(format: Format, file: Arc<str>) -> Self {
-        let (findings, root_keys) = (RefCell::default(), Cell::new(&[][..]));
+        let (findings, root_keys) = Default::default();
         Reader {
             format,
             file,
@@ -351,26 +363,18 @@ impl Reader {
             return e;
         };
         // serde's names for what it expected, in the author's words, with an example value.
+        let list = "[\"…\", \"…\"]";
         let (expected, example) = match expected.as_str() {
             "i64" | "u32" | "u64" => ("a whole number", "3"),
             "f64" | "f32" => ("a number", "20"),
             "a string" => ("a string", "\"…\""),
-            "a sequence" | "a string or a list of strings" => (expected.as_str(), "[\"…\", \"…\"]"),
+            "a sequence" => ("a list", list),
+            s @ "a string or a list of strings" => (s, list),
             s if s.starts_with("struct ") || s == "a map" => ("a table", ""),
             s => (s, ""),
         };
-        let expected = if expected == "a sequence" {
-            "a list"
-        } else {
-            expected
-        };
         let found = fields::a_or_an(node.kind(self.format));
-        let name = key.rsplit('.').next().unwrap_or(key);
-        let sep = if self.format == Format::Toml {
-            " = "
-        } else {
-            ": "
-        };
+        let (name, sep) = (key.rsplit('.').next().unwrap_or(key), self.format.sep());
         let mut help = match example {
             "" => String::new(),
             x => format!("for example: {name}{sep}{x}"),
@@ -407,6 +411,41 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Opt<T> {
     }
 }
 
+impl<T> Opt<T> {
+    /// The value as the model holds it (`Whole` as `u32`, `IsoDate` as `String`, …).
+    pub(crate) fn get<U: From<T>>(self) -> Option<U> {
+        self.0.map(U::from)
+    }
+}
+
+impl Opt<String> {
+    /// The text trimmed; `None` when there is none.
+    pub(crate) fn text(self) -> Option<String> {
+        self.0
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+    }
+}
+
+impl Opt<Lined<String>> {
+    /// The text trimmed, with its line; `None` when there is none.
+    pub(crate) fn text(self) -> Option<(String, u32)> {
+        let Lined { line, value } = self.0?;
+        Opt(Some(value)).text().map(|t| (t, line))
+    }
+}
+
+impl Opt<List<String>> {
+    /// The items trimmed, the empty ones left out.
+    pub(crate) fn texts(self) -> Vec<String> {
+        let items = self.0.map_or_else(Vec::new, |l| l.0);
+        items
+            .into_iter()
+            .filter_map(|s| Opt(Some(s)).text())
+            .collect()
+    }
+}
+
 /// One value or a list of them (`author: 张三` or `author: [张三, 李四]`); wrong items are
 /// recorded and left out.
 #[derive(Debug, Clone, PartialEq)]
@@ -432,39 +471,25 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
     }
 }
 
-/// A value with the file line it was written on, for findings made after reading.
-#[derive(Debug, Clone, PartialEq)]
+/// A value with the file line it was written on, for findings made after reading. `De`
+/// knows the name and hands it the sequence (line, value).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename = "folio::Lined")]
 pub(crate) struct Lined<T> {
     pub line: u32,
     pub value: T,
-}
-
-const LINED: &str = "folio::Lined";
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lined<T> {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
-            type Value = Lined<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a value")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Lined<T>, A::Error> {
-                let line = seq.next_element()?.unwrap_or(0);
-                let value = seq
-                    .next_element()?
-                    .ok_or_else(|| de::Error::custom("no value"))?;
-                Ok(Lined { line, value })
-            }
-        }
-        d.deserialize_newtype_struct(LINED, V(PhantomData))
-    }
 }
 
 /// A whole number from `LO` to `HI`.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(try_from = "i64")]
 pub(crate) struct Whole<const LO: u32, const HI: u32>(pub u32);
+
+impl<const LO: u32, const HI: u32> From<Whole<LO, HI>> for u32 {
+    fn from(n: Whole<LO, HI>) -> u32 {
+        n.0
+    }
+}
 
 impl<const LO: u32, const HI: u32> TryFrom<i64> for Whole<LO, HI> {
     type Error = String;
@@ -570,10 +595,17 @@ impl<'de> de::Deserializer<'de> for De<'_> {
 
     fn deserialize_struct<V: Visitor<'de>>(
         self,
-        _: &'static str,
+        name: &'static str,
         fields: &'static [&'static str],
         v: V,
     ) -> Result<V::Value, Error> {
+        if name == "folio::Lined" {
+            let line = Some(self.node.line);
+            return v.visit_seq(LinedSeq {
+                line,
+                de: Some(self),
+            });
+        }
         let Val::Map(entries) = &self.node.val else {
             return self.deserialize_any(v);
         };
@@ -613,25 +645,15 @@ impl<'de> de::Deserializer<'de> for De<'_> {
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
-        name: &'static str,
+        _: &'static str,
         v: V,
     ) -> Result<V::Value, Error> {
-        match name {
-            LINED => v.visit_seq(LinedSeq {
-                line: Some(self.node.line),
-                de: Some(self),
-            }),
-            _ => v.visit_newtype_struct(self),
-        }
-    }
-
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
-        v.visit_unit()
+        v.visit_newtype_struct(self)
     }
 
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        unit unit_struct tuple tuple_struct map enum identifier
+        unit unit_struct tuple tuple_struct map enum identifier ignored_any
     }
 }
 
