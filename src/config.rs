@@ -288,10 +288,7 @@ impl Raw {
     /// default stands.
     fn check(&mut self, r: &Reader, root_abs: &Path) {
         let page = self.page.0.get_or_insert_default();
-        let negative = |m: &mut Lined<Sides>| {
-            let m = m.value.0;
-            [m.top, m.bottom, m.left, m.right].iter().any(|&x| x < 0.0)
-        };
+        let negative = |m: &mut Lined<Sides>| m.value.0.iter().any(|&x| x < 0.0);
         if let Some(m) = page.margins.0.take_if(negative) {
             let help = "use 0 or more millimetres";
             r.error(m.line, "margins cannot be negative", help);
@@ -388,8 +385,14 @@ impl RawPage {
         if let Some(size) = &self.size.0 {
             (p.width_mm, p.height_mm) = (size.value.0, size.value.1);
         }
-        if let Some(margins) = &self.margins.0 {
-            p.margins = margins.value.0;
+        if let Some(Lined { value, .. }) = self.margins.0 {
+            let Sides([top, bottom, left, right]) = value;
+            p.margins = Margins {
+                top,
+                bottom,
+                left,
+                right,
+            };
         }
         p
     }
@@ -431,9 +434,10 @@ impl TryFrom<String> for PageSize {
     }
 }
 
-/// `margins = 20` (every side) or `margins = { top = 22, … }` (the rest 20 mm).
+/// `margins = 20` (every side) or `margins = { top = 22, … }` (the rest 20 mm): top, bottom,
+/// left, right.
 #[derive(Debug, Clone, Copy)]
-struct Sides(Margins);
+struct Sides([f32; 4]);
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -456,24 +460,12 @@ impl<'de> Deserialize<'de> for Sides {
                 self.visit_f64(n as f64)
             }
             fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Sides, E> {
-                let Mm(v) = Mm::try_from(n).map_err(E::custom)?;
-                Ok(Sides(Margins {
-                    top: v,
-                    bottom: v,
-                    left: v,
-                    right: v,
-                }))
+                Ok(Sides([Mm::try_from(n).map_err(E::custom)?.0; 4]))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Sides, A::Error> {
                 let raw = RawSides::deserialize(MapAccessDeserializer::new(map))?;
-                let side = |s: Opt<Mm>| s.0.map_or(DEFAULT_SIDE_MM, |m| m.0);
-                let (top, bottom) = (side(raw.top), side(raw.bottom));
-                Ok(Sides(Margins {
-                    top,
-                    bottom,
-                    left: side(raw.left),
-                    right: side(raw.right),
-                }))
+                let sides = [raw.top, raw.bottom, raw.left, raw.right];
+                Ok(Sides(sides.map(|s| s.0.map_or(DEFAULT_SIDE_MM, |m| m.0))))
             }
         }
         d.deserialize_struct("RawSides", &["top", "bottom", "left", "right"], V)

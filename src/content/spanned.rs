@@ -308,14 +308,9 @@ impl Reader {
     /// Reads `T` from `node`. Problems are recorded, not returned: `None` only when `node`
     /// is no `T` at all.
     pub(crate) fn read<T: de::DeserializeOwned>(&self, node: &Node) -> Option<T> {
-        let de = De {
-            node,
-            path: String::new(),
-            r: self,
-        };
-        T::deserialize(de)
-            .map_err(|e| self.record(node, "", e))
-            .ok()
+        let (path, r) = (String::new(), self);
+        let top = De { node, path, r };
+        top.value(node, String::new(), PhantomData).ok()
     }
 
     pub(crate) fn error(&self, line: u32, message: impl Into<String>, help: impl Into<String>) {
@@ -348,19 +343,18 @@ impl Reader {
 
     /// Records an error coming out of the value `node` at `key`, once: the innermost value
     /// it comes out of is the one it is about.
-    fn record(&self, node: &Node, key: &str, mut e: Error) -> Error {
-        if std::mem::replace(&mut e.recorded, true) {
-            return e;
-        }
-        let Some(expected) = &e.expected else {
-            let key_first = e.message.starts_with("must ");
-            let message = if key_first {
-                format!("`{key}` {}", e.message)
-            } else {
-                e.message.clone()
-            };
-            self.error(node.line, message, "");
-            return e;
+    fn record(&self, node: &Node, key: &str, e: Error) -> Error {
+        let expected = match e {
+            Error::Recorded => return e,
+            Error::Message(m) if m.starts_with("must ") => {
+                self.error(node.line, format!("`{key}` {m}"), "");
+                return Error::Recorded;
+            }
+            Error::Message(m) => {
+                self.error(node.line, m, "");
+                return Error::Recorded;
+            }
+            Error::WrongType(expected) => expected,
         };
         // serde's names for what it expected, in the author's words, with an example value.
         let list = "[\"…\", \"…\"]";
@@ -389,7 +383,7 @@ impl Reader {
             format!("`{key}` must be {expected}, not {found}"),
             help,
         );
-        e
+        Error::Recorded
     }
 }
 
@@ -494,30 +488,30 @@ impl<const LO: u32, const HI: u32> From<Whole<LO, HI>> for u32 {
 impl<const LO: u32, const HI: u32> TryFrom<i64> for Whole<LO, HI> {
     type Error = String;
     fn try_from(n: i64) -> Result<Self, String> {
-        match (
-            u32::try_from(n).ok().filter(|n| (LO..=HI).contains(n)),
-            LO,
-            HI,
-        ) {
-            (Some(n), ..) => Ok(Whole(n)),
-            (None, 0, u32::MAX) => Err(format!("must be a whole number from 0 to {HI}")),
-            (None, _, u32::MAX) => Err(format!("must be at least {LO}")),
-            (None, ..) => Err(format!("must be from {LO} to {HI}")),
-        }
+        let n = u32::try_from(n).ok().filter(|n| (LO..=HI).contains(n));
+        n.map(Whole).ok_or_else(|| match (LO, HI) {
+            (0, u32::MAX) => format!("must be a whole number from 0 to {HI}"),
+            (_, u32::MAX) => format!("must be at least {LO}"),
+            _ => format!("must be from {LO} to {HI}"),
+        })
     }
 }
 
-/// The reader's error: a message, or what was expected instead of a wrong type.
+/// The reader's error, until `Reader::record` gives it its line.
 #[derive(Debug)]
-pub(crate) struct Error {
-    message: String,
-    expected: Option<String>,
-    recorded: bool,
+pub(crate) enum Error {
+    Message(String),
+    /// What was expected instead of a value of the wrong type.
+    WrongType(String),
+    Recorded,
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.expected.as_deref().unwrap_or(&self.message))
+        match self {
+            Error::Message(text) | Error::WrongType(text) => f.write_str(text),
+            Error::Recorded => f.write_str("(recorded)"),
+        }
     }
 }
 
@@ -525,19 +519,10 @@ impl std::error::Error for Error {}
 
 impl de::Error for Error {
     fn custom<T: fmt::Display>(message: T) -> Self {
-        Error {
-            message: message.to_string(),
-            expected: None,
-            recorded: false,
-        }
+        Error::Message(message.to_string())
     }
     fn invalid_type(_: de::Unexpected<'_>, expected: &dyn de::Expected) -> Self {
-        let expected = Some(expected.to_string());
-        Error {
-            message: String::new(),
-            expected,
-            recorded: false,
-        }
+        Error::WrongType(expected.to_string())
     }
 }
 
