@@ -16,7 +16,7 @@ use serde::de::{MapAccess, Visitor};
 use crate::content::fields::{IsoDate, LangTag};
 use crate::content::paths::normalize_lexically;
 use crate::content::source;
-use crate::content::spanned::{self, Format, Lined, List, Opt, Reader, Val, Whole};
+use crate::content::spanned::{self, Format, Lined, List, Node, Opt, Reader, Val, Whole};
 use crate::diagnostics::{Diagnostic, Diagnostics, Error};
 use crate::model::{Lang, Meta};
 
@@ -136,17 +136,7 @@ pub(crate) fn read_config(root: &Path) -> Result<ConfigRead, Error> {
         )),
         Err(ConfigBytes::Io(source)) => return Err(Error::Read { path, source }),
     };
-    Ok(unread(&title, vec![finding]))
-}
-
-/// The defaults, with the findings that kept the file from being read.
-fn unread(title: &str, diagnostics: Vec<Diagnostic>) -> ConfigRead {
-    let (config, order_lines) = Raw::default().into_config(title, Path::new(""));
-    ConfigRead {
-        config,
-        order_lines,
-        diagnostics,
-    }
+    Ok(Raw::default().finish(&title, &root_abs, vec![finding]))
 }
 
 enum ConfigBytes {
@@ -199,7 +189,7 @@ fn folder_title(root_abs: &Path) -> String {
 
 /// `bulletin.toml` as written: one serde struct per table, every key optional (`Opt`: a
 /// wrong value is reported with its line and read as absent). A new key is a field here and
-/// a line in `into_config`.
+/// a line in `Raw::finish`.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct Raw {
@@ -254,39 +244,35 @@ pub(crate) fn parse_config(text: &str, root_abs: &Path, fallback_title: &str) ->
                     .at_line(line)
                     .with_help("see https://toml.io for the syntax; strings need \"quotes\"")
             });
-            return unread(fallback_title, diagnostics.collect());
+            let raw = Raw::default();
+            return raw.finish(fallback_title, root_abs, diagnostics.collect());
         }
     };
     let r = Reader::new(Format::Toml, Arc::from(CONFIG_FILE));
     let mut raw: Raw = r.read(&root).unwrap_or_default();
-    let title = raw.title.clone().text();
-    match root.get("title") {
-        _ if title.is_some() => {}
-        None => r.error(
-            1,
-            format!("{CONFIG_FILE} has no `title`"),
-            "add a line such as title = \"…\" at the top, before any [table] header",
-        ),
-        Some(node) if matches!(node.val, Val::Str(_)) => r.error(
-            node.line,
-            "`title` is empty",
-            "give the bulletin a title: title = \"…\"",
-        ),
-        Some(_) => {} // wrong type: already reported
-    }
-    raw.check(&r, root_abs);
-    let (config, order_lines) = raw.into_config(fallback_title, root_abs);
-    ConfigRead {
-        config,
-        order_lines,
-        diagnostics: r.finish(),
-    }
+    raw.check(&r, &root, root_abs);
+    raw.finish(fallback_title, root_abs, r.finish())
 }
 
 impl Raw {
-    /// The findings that take more than one value; a value found wrong is dropped, so its
+    /// The findings beyond single values; a value found wrong is dropped, so that its
     /// default stands.
-    fn check(&mut self, r: &Reader, root_abs: &Path) {
+    fn check(&mut self, r: &Reader, root: &Node, root_abs: &Path) {
+        let title = self.title.0.as_deref().map(str::trim);
+        match root.get("title") {
+            _ if title.is_some_and(|t| !t.is_empty()) => {}
+            None => r.error(
+                1,
+                format!("{CONFIG_FILE} has no `title`"),
+                "add a line such as title = \"…\" at the top, before any [table] header",
+            ),
+            Some(node) if matches!(node.val, Val::Str(_)) => r.error(
+                node.line,
+                "`title` is empty",
+                "give the bulletin a title: title = \"…\"",
+            ),
+            Some(_) => {} // wrong type: already reported
+        }
         let page = self.page.0.get_or_insert_default();
         let negative = |m: &mut Lined<Sides>| m.value.0.iter().any(|&x| x < 0.0);
         if let Some(m) = page.margins.0.take_if(negative) {
@@ -343,9 +329,8 @@ impl Raw {
         dirs.map_or(&[], |d| &d.0)
     }
 
-    /// The configuration, with defaults for every value not given; and the line of each
-    /// `order` entry.
-    fn into_config(self, title: &str, root_abs: &Path) -> (Config, Vec<u32>) {
+    /// The configuration, with defaults for every value not given.
+    fn finish(self, title: &str, root_abs: &Path, diagnostics: Vec<Diagnostic>) -> ConfigRead {
         let font_dirs = self.font_dirs().iter();
         let font_dirs = font_dirs.map(|d| normalize_lexically(&root_abs.join(&d.value)));
         let font_dirs = font_dirs.collect();
@@ -355,11 +340,14 @@ impl Raw {
             meta: Meta {
                 title: self.title.text().unwrap_or_else(|| title.to_owned()),
                 subtitle: self.subtitle.text(),
-                volume: self.volume.get(),
-                issue: self.issue.get(),
-                total_issue: self.total_issue.get(),
-                date: self.date.get(),
-                lang: (self.language.get()).unwrap_or_else(|| Lang("zh-CN".to_owned())),
+                volume: self.volume.0.map(|n| n.0),
+                issue: self.issue.0.map(|n| n.0),
+                total_issue: self.total_issue.0.map(|n| n.0),
+                date: self.date.0.map(|d| d.0),
+                lang: self
+                    .language
+                    .0
+                    .map_or_else(|| Lang("zh-CN".to_owned()), |l| l.0),
                 publisher: self.publisher.text(),
                 editor: self.editor.text(),
                 authors: self.authors.texts(),
@@ -369,13 +357,17 @@ impl Raw {
             order: order.map(|o| o.into_iter().map(|e| e.value.trim().to_owned()).collect()),
             font_dirs,
             template: self.template.text(),
-            columns: self.columns.get(),
+            columns: self.columns.0.map(|n| n.0),
             bleed_mm: self.print.0.and_then(|p| p.bleed.0).map(|b| b.value.0),
-            max_dpi: self.max_dpi.get(),
+            max_dpi: self.max_dpi.0.map(|n| n.0),
             cover: self.cover.text(),
             typography: self.typography.0.map(|t| t.finish()).unwrap_or_default(),
         };
-        (config, order_lines)
+        ConfigRead {
+            config,
+            order_lines,
+            diagnostics,
+        }
     }
 }
 

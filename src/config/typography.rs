@@ -47,9 +47,9 @@ impl RawTypography {
     pub(super) fn finish(self) -> Typography {
         let emphasis = self.emphasis.0.map(|e| (e.value.0, e.line));
         Typography {
-            body_size: self.body_size.get(),
-            leading: self.leading.get(),
-            indent: self.indent.get(),
+            body_size: self.body_size.0.map(|n| n.0),
+            leading: self.leading.0.map(|n| n.0),
+            indent: self.indent.0.map(|n| n.0),
             emphasis: emphasis.map_or_else(Default::default, |e| e.0),
             emphasis_line: emphasis.map(|e| e.1),
             body_font: self.body_font.text(),
@@ -66,12 +66,6 @@ macro_rules! bounded {
         #[derive(Debug, Clone, Copy, Deserialize)]
         #[serde(try_from = "f64")]
         struct $name(f32);
-
-        impl From<$name> for f32 {
-            fn from(n: $name) -> f32 {
-                n.0
-            }
-        }
 
         impl TryFrom<f64> for $name {
             type Error = String;

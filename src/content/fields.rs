@@ -75,12 +75,6 @@ pub(crate) fn did_you_mean<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> 
 #[serde(try_from = "String")]
 pub(crate) struct IsoDate(pub String);
 
-impl From<IsoDate> for String {
-    fn from(d: IsoDate) -> String {
-        d.0
-    }
-}
-
 impl TryFrom<String> for IsoDate {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
@@ -98,12 +92,6 @@ impl TryFrom<String> for IsoDate {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[serde(try_from = "String")]
 pub(crate) struct LangTag(pub Lang);
-
-impl From<LangTag> for Lang {
-    fn from(l: LangTag) -> Lang {
-        l.0
-    }
-}
 
 impl TryFrom<String> for LangTag {
     type Error = String;

@@ -42,8 +42,7 @@ pub(crate) struct Split<'a> {
 /// An opening fence without a closing one is an error: guessing where the metadata ends
 /// would silently turn the article into YAML or the YAML into text.
 pub(crate) fn split<'a>(text: &'a str, file: &Arc<str>) -> Result<Split<'a>, Diagnostic> {
-    let mut lines = text.split_inclusive('\n');
-    let first = lines.next().unwrap_or("");
+    let first = text.split_inclusive('\n').next().unwrap_or("");
     let (format, closers): (Format, &[&str]) = match first.trim_end() {
         "---" => (Format::Yaml, &["---", "..."]),
         "+++" => (Format::Toml, &["+++"]),
@@ -55,21 +54,17 @@ pub(crate) fn split<'a>(text: &'a str, file: &Arc<str>) -> Result<Split<'a>, Dia
             });
         }
     };
-    let start = first.len();
-    let mut offset = start;
-    let mut line_no = 1usize;
-    for line in lines {
-        line_no += 1;
+    let mut offset = first.len();
+    for (n, line) in text[offset..].split_inclusive('\n').enumerate() {
         if closers.contains(&line.trim_end()) {
-            let body_start = offset + line.len();
             return Ok(Split {
                 front: Some(Block {
                     format,
-                    text: text.get(start..offset).unwrap_or(""),
+                    text: text.get(first.len()..offset).unwrap_or(""),
                     first_line: 2,
                 }),
-                body: text.get(body_start..).unwrap_or(""),
-                body_line_offset: to_line(line_no),
+                body: text.get(offset + line.len()..).unwrap_or(""),
+                body_line_offset: to_line(n + 2),
             });
         }
         offset += line.len();
@@ -153,9 +148,9 @@ pub(crate) fn parse(block: &Block<'_>, file: &Arc<str>, diags: &mut Vec<Diagnost
     let fields = Fields {
         title: raw.title.text(),
         subtitle: raw.subtitle.text(),
-        date: raw.date.get(),
+        date: raw.date.0.map(|d| d.0),
         authors: raw.author.texts(),
-        lang: raw.lang.get(),
+        lang: raw.lang.0.map(|l| l.0),
         summary: raw.summary.text(),
         tags: raw.tags.texts(),
     };

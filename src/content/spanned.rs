@@ -405,13 +405,6 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Opt<T> {
     }
 }
 
-impl<T> Opt<T> {
-    /// The value as the model holds it (`Whole` as `u32`, `IsoDate` as `String`, …).
-    pub(crate) fn get<U: From<T>>(self) -> Option<U> {
-        self.0.map(U::from)
-    }
-}
-
 impl Opt<String> {
     /// The text trimmed; `None` when there is none.
     pub(crate) fn text(self) -> Option<String> {
@@ -478,12 +471,6 @@ pub(crate) struct Lined<T> {
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(try_from = "i64")]
 pub(crate) struct Whole<const LO: u32, const HI: u32>(pub u32);
-
-impl<const LO: u32, const HI: u32> From<Whole<LO, HI>> for u32 {
-    fn from(n: Whole<LO, HI>) -> u32 {
-        n.0
-    }
-}
 
 impl<const LO: u32, const HI: u32> TryFrom<i64> for Whole<LO, HI> {
     type Error = String;
