@@ -17,6 +17,7 @@ mod state;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -84,6 +85,31 @@ pub struct ArchiveReport {
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
 }
+
+/// What [`Run::try_article`] found to do.
+enum Step {
+    Reused(Box<Entry>),
+    Write(Vec<(PathBuf, Vec<u8>)>),
+}
+
+/// An article as the pool leaves it.
+enum Made {
+    Done(Entry, Outcome),
+    /// Made, with its files still to be written.
+    Files(Record, Vec<(PathBuf, Vec<u8>)>),
+}
+
+/// An article's files on their way to a writer thread.
+struct Job {
+    index: usize,
+    record: Record,
+    files: Vec<(PathBuf, Vec<u8>)>,
+}
+
+/// Writer threads: while one waits for the disk, the other can write.
+const WRITERS: usize = 2;
+/// Articles made and waiting for a writer (each a few megabytes).
+const WRITE_QUEUE: usize = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
@@ -196,30 +222,72 @@ pub fn archive(opts: &ArchiveOptions) -> Result<ArchiveReport, Error> {
         .collect();
     let progress = progress::Progress::new(mine.len(), opts.quiet);
     let built = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Option<(Entry, Outcome)>> = mine
-        .par_iter()
-        .map(|f| {
-            if run.stop.load(Ordering::Relaxed) {
-                return None;
-            }
-            let (entry, outcome) = run.article(f);
-            if outcome != Outcome::Reused {
-                // A journal that cannot be written only costs a rebuild next time.
-                let _ = run.journal.append(&entry);
-            }
-            if outcome == Outcome::Failed && run.fail_fast {
-                run.stop.store(true, Ordering::Relaxed);
-            }
-            progress.finished(outcome != Outcome::Failed);
-            if outcome == Outcome::Built
-                && built.fetch_add(1, Ordering::Relaxed) % TRIM_EVERY == TRIM_EVERY - 1
-            {
-                release_free_memory();
-            }
-            Some((entry, outcome))
-        })
-        .collect();
+    let slots: Vec<OnceLock<(Entry, Outcome)>> = mine.iter().map(|_| OnceLock::new()).collect();
+    // Where an article ends: journalled, counted, its slot filled.
+    let finish = |i: usize, entry: Entry, outcome: Outcome| {
+        if outcome != Outcome::Reused {
+            // A journal that cannot be written only costs a rebuild next time.
+            let _ = run.journal.append(&entry);
+        }
+        if outcome == Outcome::Failed && run.fail_fast {
+            run.stop.store(true, Ordering::Relaxed);
+        }
+        progress.finished(outcome != Outcome::Failed);
+        if outcome == Outcome::Built
+            && built.fetch_add(1, Ordering::Relaxed) % TRIM_EVERY == TRIM_EVERY - 1
+        {
+            release_free_memory();
+        }
+        let _ = slots[i].set((entry, outcome));
+    };
+    // Laying out and writing out overlap: the pool's threads make an article's bytes and
+    // hand them to writer threads, which hash them, write them, wait for the disk (fsync)
+    // and journal the article. Waiting for the disk was a quarter of the wall time when the
+    // pool's threads did it themselves. The queue is short, so at most a few articles'
+    // bytes are held at once, whatever their number.
+    let (queue, jobs) = std::sync::mpsc::sync_channel::<Job>(WRITE_QUEUE);
+    let jobs = Mutex::new(jobs);
+    std::thread::scope(|scope| {
+        for _ in 0..WRITERS {
+            scope.spawn(|| {
+                loop {
+                    // Only one writer waits on the queue at a time; the other is writing.
+                    let job = jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    let Ok(Job {
+                        index,
+                        record,
+                        files,
+                    }) = job
+                    else {
+                        break; // the pool is done and the queue is empty
+                    };
+                    let (entry, outcome) = run.write(mine[index], record, files);
+                    finish(index, entry, outcome);
+                }
+            });
+        }
+        mine.par_iter()
+            .enumerate()
+            .for_each_with(queue, |queue, (index, f)| {
+                if run.stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                match run.make(f) {
+                    Made::Done(entry, outcome) => finish(index, entry, outcome),
+                    Made::Files(record, files) => {
+                        // Fails only if every writer is gone, which is a panic being raised.
+                        let _ = queue.send(Job {
+                            index,
+                            record,
+                            files,
+                        });
+                    }
+                }
+            });
+    });
     progress.end();
+    let results: Vec<Option<(Entry, Outcome)>> =
+        slots.into_iter().map(OnceLock::into_inner).collect();
 
     let count = |o: Outcome| results.iter().flatten().filter(|(_, x)| *x == o).count();
     let (built, reused, failed) = (
@@ -260,7 +328,9 @@ pub fn archive(opts: &ArchiveOptions) -> Result<ArchiveReport, Error> {
 }
 
 impl Run<'_> {
-    fn article(&self, f: &Found) -> (Entry, Outcome) {
+    /// Reads and lays out one article and makes its files' bytes; unless it is unchanged
+    /// or failed, the files still have to be written ([`Run::write`]).
+    fn make(&self, f: &Found) -> Made {
         let mut record = Record {
             source: f.source.clone(),
             status: "failed".into(),
@@ -275,30 +345,53 @@ impl Run<'_> {
             error: None,
         };
         match self.try_article(f, &mut record) {
-            Ok(Some(reused)) => (reused, Outcome::Reused),
-            Ok(None) => {
-                let stats = record
-                    .outputs
-                    .iter()
-                    .filter_map(|w| state::stat(&self.opts.out_dir, &w.path))
-                    .collect();
-                record.status = "ok".into();
-                (Entry { record, stats }, Outcome::Built)
-            }
-            Err(errors) => {
-                record.error = Some(errors.join("; "));
-                record.outputs.clear();
-                record.pages = None;
-                // An earlier run's files for this article would contradict the manifest.
-                for ext in ["pdf", "epub"] {
-                    let _ = std::fs::remove_file(self.output_path(f, ext));
-                }
-                let entry = Entry {
-                    record,
-                    stats: Vec::new(),
-                };
-                (entry, Outcome::Failed)
-            }
+            Ok(Step::Reused(reused)) => Made::Done(*reused, Outcome::Reused),
+            Ok(Step::Write(files)) => Made::Files(record, files),
+            Err(errors) => Made::Done(self.failed(f, record, errors), Outcome::Failed),
+        }
+    }
+
+    /// Hashes and writes an article's files (all or none, flushed to disk) and records them.
+    fn write(
+        &self,
+        f: &Found,
+        mut record: Record,
+        files: Vec<(PathBuf, Vec<u8>)>,
+    ) -> (Entry, Outcome) {
+        record.outputs = files
+            .iter()
+            .map(|(path, bytes)| Written {
+                path: self.relative_output(path),
+                sha256: sha256_hex(bytes),
+                bytes: bytes.len() as u64,
+            })
+            .collect();
+        if let Err(e) = crate::output::write_all_atomically(&files) {
+            let errors = vec![format!("{}: {e}", f.source)];
+            return (self.failed(f, record, errors), Outcome::Failed);
+        }
+        drop(files);
+        let stats = record
+            .outputs
+            .iter()
+            .filter_map(|w| state::stat(&self.opts.out_dir, &w.path))
+            .collect();
+        record.status = "ok".into();
+        (Entry { record, stats }, Outcome::Built)
+    }
+
+    /// The entry of an article that failed, whose earlier files are removed.
+    fn failed(&self, f: &Found, mut record: Record, errors: Vec<String>) -> Entry {
+        record.error = Some(errors.join("; "));
+        record.outputs.clear();
+        record.pages = None;
+        // An earlier run's files for this article would contradict the manifest.
+        for ext in ["pdf", "epub"] {
+            let _ = std::fs::remove_file(self.output_path(f, ext));
+        }
+        Entry {
+            record,
+            stats: Vec::new(),
         }
     }
 
@@ -306,8 +399,9 @@ impl Run<'_> {
         self.opts.out_dir.join(format!("{}.{ext}", f.stem()))
     }
 
-    /// Fills `record`; returns the earlier entry if nothing changed, or the error messages.
-    fn try_article(&self, f: &Found, record: &mut Record) -> Result<Option<Entry>, Vec<String>> {
+    /// Fills `record`; returns the earlier entry if nothing changed, else the files to
+    /// write, or the error messages.
+    fn try_article(&self, f: &Found, record: &mut Record) -> Result<Step, Vec<String>> {
         let markdown = std::fs::read(&f.path)
             .map_err(|e| vec![format!("{}: cannot read the file: {e}", f.source)])?;
         record.inputs.push(Hashed {
@@ -353,7 +447,7 @@ impl Run<'_> {
         record.lang = Some(doc.meta.lang.as_str().to_owned());
 
         if let Some(prev) = self.unchanged(f, record) {
-            return Ok(Some(prev));
+            return Ok(Step::Reused(Box::new(prev)));
         }
 
         let formats = self.opts.formats;
@@ -416,16 +510,7 @@ impl Run<'_> {
             files.push((self.output_path(f, "epub"), bytes));
         }
         record.pages = laid.as_ref().map(|l| l.pages.pages.len());
-        record.outputs = files
-            .iter()
-            .map(|(path, bytes)| Written {
-                path: self.relative_output(path),
-                sha256: sha256_hex(bytes),
-                bytes: bytes.len() as u64,
-            })
-            .collect();
-        crate::output::write_all_atomically(&files).map_err(fail)?;
-        Ok(None)
+        Ok(Step::Write(files))
     }
 
     /// The earlier entry, if it was made from the same inputs and its files are untouched.
