@@ -366,7 +366,7 @@ impl Run<'_> {
                 bytes: bytes.len() as u64,
             })
             .collect();
-        if let Err(e) = crate::output::write_all_atomically(&files) {
+        if let Err(e) = crate::output::write_all_atomically_unswept(&files) {
             let errors = vec![format!("{}: {e}", f.source)];
             return (self.failed(f, record, errors), Outcome::Failed);
         }
