@@ -372,6 +372,7 @@ impl Raw {
 }
 
 impl RawPage {
+    /// The page these keys give: A4 and the default margins for what is not given.
     fn setup(&self) -> PageSetup {
         let mut p = PageSetup::default();
         if let Some(size) = &self.size.0 {
