@@ -20,6 +20,26 @@ pub(crate) fn run(args: &ArchiveArgs) -> ExitCode {
         std::time::Duration::from_secs_f64(common.fetch_timeout.clamp(0.01, 3600.0));
     opts.base.fetch_max_bytes = common.fetch_limit;
     opts.base.pdfa = args.pdfa;
+    opts.base.pdfua = common.pdfua;
+    opts.base.max_dpi = common.max_dpi;
+    // Every archive copy is one article in the `article` template, for the screen or the
+    // shelf: a template or a print bleed asked for would change nothing, so say so.
+    for (given, flag, why) in [
+        (
+            common.template.is_some(),
+            "--template",
+            "every article uses the `article` template",
+        ),
+        (
+            common.bleed.is_some(),
+            "--bleed",
+            "archive copies are not printed to a trim",
+        ),
+    ] {
+        if given && !common.quiet {
+            eprintln!("warning: {flag} is ignored by `folio archive`: {why}");
+        }
+    }
     opts.base.formats = Formats {
         pdf: args.format.contains(&Format::Pdf),
         epub: args.format.contains(&Format::Epub),

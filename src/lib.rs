@@ -430,19 +430,19 @@ fn write_epub(p: &Prepared, stamp: Option<i64>, file: &mut std::fs::File) -> Res
     Ok(())
 }
 
-/// The EPUB of a document, with the primary face of each family embedded and the
-/// opening pages `front` asks for (the archive's: an article's compact head).
+/// The EPUB of a document, with the primary face of each family embedded, Chinese emphasis
+/// in the bulletin's style and the opening pages the front matter asks for (the archive's:
+/// an article's compact head).
 fn epub_bytes(
     document: &Document,
     images: &assets::images::ImageSet,
     book: &FontBook,
     stamp: Option<i64>,
     marks: &[layout::page::PageMark],
-    front: &epub::FrontMatter<'_>,
+    look: (theme::EmphasisStyle, &epub::FrontMatter<'_>),
 ) -> Result<Vec<u8>, Error> {
     let out = std::io::Cursor::new(Vec::new());
-    let emphasis = Default::default();
-    Ok(epub_into(document, images, book, stamp, marks, (emphasis, front), out)?.into_inner())
+    Ok(epub_into(document, images, book, stamp, marks, look, out)?.into_inner())
 }
 
 /// [`epub_bytes`] into `out`, which it returns, with Chinese emphasis in the style the

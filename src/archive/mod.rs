@@ -164,7 +164,7 @@ pub fn archive(opts: &ArchiveOptions) -> Result<ArchiveReport, Error> {
         bundled_dir: base.bundled_fonts.clone(),
         user_dirs: font_dirs,
         system_fallback: base.system_fonts,
-        picks: Default::default(),
+        picks: config.typography.picks(),
     })?;
     if base.system_fonts {
         // System fonts are added for what every article (not only this shard's) needs, so
@@ -201,12 +201,13 @@ pub fn archive(opts: &ArchiveOptions) -> Result<ArchiveReport, Error> {
     let p = &config.page;
     let m = p.margins;
     let geometry = Geometry::from_mm(p.width_mm, p.height_mm, [m.top, m.right, m.bottom, m.left]);
+    let template = single::template(&config);
     let run = Run {
         opts: base,
         roots,
         config,
         book,
-        template: single::template(),
+        template,
         geometry,
         remote: remote_options(base),
         shared,
@@ -461,9 +462,17 @@ impl Run<'_> {
                 self.geometry,
             )
         });
+        let strict_alt = self.opts.strict || self.opts.pdfua;
+        crate::a11y::report_missing_alt(&doc, strict_alt, &mut diags);
         if let Some(laid) = &laid {
             crate::report_missing(&laid.missing, self.opts.strict, &mut diags);
             diags.extend(laid.warnings.iter().cloned());
+            let max_dpi = self.max_dpi();
+            diags.extend(crate::pdf::pictures::low_resolution(
+                &laid.pages,
+                &pictures,
+                max_dpi,
+            ));
         }
         record.warnings = diags
             .items()
@@ -486,6 +495,8 @@ impl Run<'_> {
                     .map(|laid| {
                         let info = pdf::PdfInfo {
                             pdfa: self.opts.pdfa,
+                            pdfua: self.opts.pdfua,
+                            max_dpi: self.max_dpi().map(|d| d as f32),
                             ..crate::pdf_info(&doc.meta, stamp)
                         };
                         pdf::write_pdf(&laid.pages, &self.book, &pictures, &info)
@@ -497,7 +508,8 @@ impl Run<'_> {
                     .epub
                     .then(|| {
                         let front = crate::epub::FrontMatter::of(&self.template, None);
-                        crate::epub_bytes(&doc, &pictures, &self.book, stamp, &[], &front)
+                        let look = (self.config.typography.emphasis, &front);
+                        crate::epub_bytes(&doc, &pictures, &self.book, stamp, &[], look)
                     })
                     .transpose()
             },
@@ -525,6 +537,11 @@ impl Run<'_> {
                 .iter()
                 .all(|s| state::stat(&self.opts.out_dir, &s.path).as_ref() == Some(s));
         same.then(|| prev.clone())
+    }
+
+    /// `--max-dpi`, else `max_dpi` in `bulletin.toml`, as in `build`.
+    fn max_dpi(&self) -> Option<u32> {
+        self.opts.max_dpi.or(self.config.max_dpi)
     }
 
     fn relative_output(&self, path: &Path) -> String {
@@ -648,9 +665,11 @@ fn shared_inputs(root: &Path, book: &FontBook, opts: &Options) -> Vec<Hashed> {
             .map(|(path, sha256)| Hashed { path, sha256 }),
     );
     let settings = format!(
-        "folio {}; pdfa {}; pdf {}; epub {}; strict {}; source_date_epoch {:?}",
+        "folio {}; pdfa {}; pdfua {}; max_dpi {:?}; pdf {}; epub {}; strict {}; source_date_epoch {:?}",
         env!("CARGO_PKG_VERSION"),
         opts.pdfa.name(),
+        opts.pdfua,
+        opts.max_dpi,
         opts.formats.pdf,
         opts.formats.epub,
         opts.strict,

@@ -29,8 +29,11 @@ pub(crate) fn single_document(config: &Config, article: Article) -> Document {
     }
 }
 
-/// The built-in `article` template every archive copy is laid out with.
-pub(crate) fn template() -> Template {
-    Template::builtin("article")
-        .expect("templates/article.toml is complete (checked by the template tests)")
+/// The built-in `article` template every archive copy is laid out with, with the
+/// bulletin's `[typography]` (body size, leading, indent, fonts) as `build` applies it.
+pub(crate) fn template(config: &Config) -> Template {
+    let mut template = Template::builtin("article")
+        .expect("templates/article.toml is complete (checked by the template tests)");
+    config.typography.apply(&mut template.theme);
+    template
 }
