@@ -481,6 +481,29 @@ fn epub_into<W: std::io::Write + std::io::Seek>(
             bold: false,
             data: book.face(id).data(),
         }))
+        // The Kai face of `emphasis = "kai"` (the font book resolved it, or made it the
+        // serif when there is none): embedded so that the emphasis does not depend on a
+        // Kai font the reading system may not have.
+        .chain(
+            (emphasis == theme::EmphasisStyle::Kai)
+                .then(|| {
+                    let regular = FontStyle {
+                        family: Family::Kai,
+                        bold: false,
+                    };
+                    let id = book.primary(regular);
+                    let serif = book.primary(FontStyle {
+                        family: Family::Serif,
+                        bold: false,
+                    });
+                    (id != serif).then(|| epub::EpubFont {
+                        family: "Folio Kai",
+                        bold: false,
+                        data: book.face(id).data(),
+                    })
+                })
+                .flatten(),
+        )
         .collect();
     let opts = epub::EpubOptions {
         modified_unix: stamp.unwrap_or(0),

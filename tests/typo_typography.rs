@@ -272,6 +272,34 @@ fn emphasis_styles_and_their_errors() {
         out.to_str().unwrap(),
     ]);
     assert!(text_of(&out.join("bulletin.pdf")).contains("会议强调全面从严治党的重要性"));
+    // The e-book embeds that Kai face, cut down to the emphasised hanzi, and its emphasis
+    // rule asks for it first: no reading system needs a Kai font of its own.
+    let epub = out.join("bulletin.epub");
+    let css = epub_stylesheet(&epub);
+    let rule = css.split("em.dots").nth(1).expect("an em.dots rule");
+    assert!(
+        rule.contains("font-family: \"Folio Kai\"") && !rule.contains("text-emphasis: dot"),
+        "{css}"
+    );
+    assert!(
+        css.contains("font-family: \"Folio Kai\";"),
+        "no Folio Kai face:\n{css}"
+    );
+    let listing = stdout(&tool("unzip", &["-l", epub.to_str().unwrap()]));
+    assert!(listing.contains("fonts/folio-kai-400."), "{listing}");
+    let checked = tool(
+        "java",
+        &[
+            "-jar",
+            epubcheck_jar().to_str().unwrap(),
+            epub.to_str().unwrap(),
+        ],
+    );
+    let all = format!("{}{}", stdout(&checked), stderr(&checked));
+    assert!(
+        checked.status.success() && all.contains("No errors or warnings detected"),
+        "epubcheck on the Kai book:\n{all}"
+    );
     // Bold: the EPUB's stylesheet follows the choice.
     let (content, out) = single_weight_book(
         "typo-bold-emphasis",

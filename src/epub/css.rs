@@ -41,10 +41,10 @@ fn emphasis_rule(emphasis: EmphasisStyle) -> &'static str {
         EmphasisStyle::Dots => {
             "\nem.dots {\n  font-style: normal;\n  -webkit-text-emphasis: dot;\n  text-emphasis: dot;\n  -webkit-text-emphasis-position: under right;\n  text-emphasis-position: under right;\n}\n"
         }
-        // The user's Kai face is not embedded (the EPUB embeds one face per role): the
-        // reading system's own Kai, by the names the common systems give it.
+        // The bulletin's Kai face, embedded as "Folio Kai" and cut down to the emphasised
+        // characters (see `Family::Kai`), then the serif for what it lacks.
         EmphasisStyle::Kai => {
-            "\nem.dots {\n  font-style: normal;\n  font-family: \"Kaiti SC\", \"STKaiti\", \"KaiTi\", \"楷体\", \"LXGW WenKai\", serif;\n}\n"
+            "\nem.dots {\n  font-style: normal;\n  font-family: \"Folio Kai\", \"Folio Serif\", \"Folio Emoji\", serif;\n}\n"
         }
         EmphasisStyle::Bold => "\nem.dots {\n  font-style: normal;\n  font-weight: 700;\n}\n",
     }

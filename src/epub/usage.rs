@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The three typefaces the stylesheet uses.
+/// The typefaces the stylesheet uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Family {
     /// Body text.
@@ -17,12 +17,20 @@ pub(crate) enum Family {
     Sans,
     /// Code.
     Mono,
+    /// Kai (楷体): Chinese emphasis when the bulletin asks for `emphasis = "kai"`.
+    Kai,
     /// Emoji: the last fallback of every other family, never a style of its own.
     Emoji,
 }
 
 impl Family {
-    pub(crate) const ALL: [Family; 4] = [Family::Serif, Family::Sans, Family::Mono, Family::Emoji];
+    pub(crate) const ALL: [Family; 5] = [
+        Family::Serif,
+        Family::Sans,
+        Family::Mono,
+        Family::Kai,
+        Family::Emoji,
+    ];
 
     /// The `font-family` name the caller passes and the stylesheet declares.
     pub(crate) fn name(self) -> &'static str {
@@ -30,6 +38,7 @@ impl Family {
             Family::Serif => "Folio Serif",
             Family::Sans => "Folio Sans",
             Family::Mono => "Folio Mono",
+            Family::Kai => "Folio Kai",
             Family::Emoji => "Folio Emoji",
         }
     }
@@ -40,16 +49,18 @@ impl Family {
             Family::Serif => "serif",
             Family::Sans => "sans",
             Family::Mono => "mono",
+            Family::Kai => "kai",
             Family::Emoji => "emoji",
         }
     }
 
     /// The embedded families tried in order for a character, as in the CSS `font-family`
     /// list: code falls back to the sans (JetBrains Mono has no hanzi), the sans to the
-    /// serif.
+    /// serif, Kai to the serif (for what the Kai face lacks).
     pub(crate) fn stack(self) -> &'static [Family] {
         match self {
             Family::Serif => &[Family::Serif, Family::Emoji],
+            Family::Kai => &[Family::Kai, Family::Serif, Family::Emoji],
             Family::Sans => &[Family::Sans, Family::Serif, Family::Emoji],
             Family::Mono => &[Family::Mono, Family::Sans, Family::Serif, Family::Emoji],
             Family::Emoji => &[Family::Emoji],
@@ -59,7 +70,7 @@ impl Family {
     /// The CSS generic family that ends the `font-family` list.
     pub(crate) fn generic(self) -> &'static str {
         match self {
-            Family::Serif => "serif",
+            Family::Serif | Family::Kai => "serif",
             Family::Sans | Family::Emoji => "sans-serif",
             Family::Mono => "monospace",
         }
@@ -103,6 +114,12 @@ impl TextStyle {
     }
     pub(crate) fn is_mono(self) -> bool {
         self.family == Family::Mono
+    }
+    pub(crate) fn kai(self) -> TextStyle {
+        TextStyle {
+            family: Family::Kai,
+            ..self
+        }
     }
     pub(crate) fn mono(self) -> TextStyle {
         TextStyle {

@@ -523,6 +523,9 @@ impl ArticleWriter<'_, '_> {
                     if han && emphasis == crate::theme::EmphasisStyle::Bold {
                         let style = self.style.bold();
                         self.styled(style, |w| w.inlines(content, depth + 1));
+                    } else if han && emphasis == crate::theme::EmphasisStyle::Kai {
+                        let style = self.style.kai();
+                        self.styled(style, |w| w.inlines(content, depth + 1));
                     } else {
                         self.inlines(content, depth + 1);
                     }
