@@ -17,7 +17,7 @@ mod state;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -248,10 +248,14 @@ pub fn archive(opts: &ArchiveOptions) -> Result<ArchiveReport, Error> {
     // pool's threads did it themselves. The queue is short, so at most a few articles'
     // bytes are held at once, whatever their number.
     let (queue, jobs) = std::sync::mpsc::sync_channel::<Job>(WRITE_QUEUE);
-    let jobs = Mutex::new(jobs);
+    // Only the writers hold the queue's receiving end: should every writer die (a panic),
+    // it is dropped with them and the pool's sends fail instead of waiting forever.
+    let jobs = Arc::new(Mutex::new(jobs));
     std::thread::scope(|scope| {
+        let (run, mine, finish) = (&run, &mine, &finish);
         for _ in 0..WRITERS {
-            scope.spawn(|| {
+            let jobs = Arc::clone(&jobs);
+            scope.spawn(move || {
                 loop {
                     // Only one writer waits on the queue at a time; the other is writing.
                     let job = jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();
@@ -268,6 +272,7 @@ pub fn archive(opts: &ArchiveOptions) -> Result<ArchiveReport, Error> {
                 }
             });
         }
+        drop(jobs);
         mine.par_iter()
             .enumerate()
             .for_each_with(queue, |queue, (index, f)| {
