@@ -62,16 +62,7 @@ fn init_writes_a_folder_that_builds_at_once() {
         images.lines().count() >= 3,
         "the starter picture is printed:\n{images}"
     );
-    let check = tool(
-        "java",
-        &[
-            "-jar",
-            epubcheck_jar().to_str().unwrap(),
-            dir.join("out/bulletin.epub").to_str().unwrap(),
-        ],
-    );
-    let all = format!("{}{}", stdout(&check), stderr(&check));
-    assert!(all.contains("0 fatals / 0 errors / 0 warnings"), "{all}");
+    assert_epubcheck_clean(&dir.join("out/bulletin.epub"), "the starter book");
     // A second init into the same folder refuses and changes nothing.
     let again = folio(&["init", content.to_str().unwrap()]);
     assert!(!again.status.success());

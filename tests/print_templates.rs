@@ -265,16 +265,7 @@ fn epub_files(template: &str, tag: &str) -> (PathBuf, std::collections::BTreeMap
         }
     }
     // Valid whatever the template: epubcheck 5, no errors, no warnings.
-    let jar = epubcheck_jar();
-    let out = tool(
-        "java",
-        &["-jar", jar.to_str().unwrap(), epub.to_str().unwrap()],
-    );
-    let all = format!("{}{}", stdout(&out), stderr(&out));
-    assert!(
-        out.status.success() && all.contains("No errors or warnings detected"),
-        "{template}: epubcheck:\n{all}"
-    );
+    assert_epubcheck_clean(&epub, &format!("the {template} e-book"));
     (epub, files)
 }
 

@@ -287,19 +287,7 @@ fn emphasis_styles_and_their_errors() {
     );
     let listing = stdout(&tool("unzip", &["-l", epub.to_str().unwrap()]));
     assert!(listing.contains("fonts/folio-kai-400."), "{listing}");
-    let checked = tool(
-        "java",
-        &[
-            "-jar",
-            epubcheck_jar().to_str().unwrap(),
-            epub.to_str().unwrap(),
-        ],
-    );
-    let all = format!("{}{}", stdout(&checked), stderr(&checked));
-    assert!(
-        checked.status.success() && all.contains("No errors or warnings detected"),
-        "epubcheck on the Kai book:\n{all}"
-    );
+    assert_epubcheck_clean(&epub, "the Kai book");
     // Bold: the EPUB's stylesheet follows the choice.
     let (content, out) = single_weight_book(
         "typo-bold-emphasis",
@@ -331,17 +319,7 @@ fn emphasis_styles_and_their_errors() {
         declared("Folio Serif", "400") && !declared("Folio Serif", "700"),
         "{css}"
     );
-    let epub = out.join("bulletin.epub");
-    let jar = epubcheck_jar();
-    let checked = tool(
-        "java",
-        &["-jar", jar.to_str().unwrap(), epub.to_str().unwrap()],
-    );
-    let all = format!("{}{}", stdout(&checked), stderr(&checked));
-    assert!(
-        checked.status.success() && all.contains("No errors or warnings detected"),
-        "epubcheck:\n{all}"
-    );
+    assert_epubcheck_clean(&out.join("bulletin.epub"), "the bold-emphasis book");
 }
 
 /// The stylesheets inside an EPUB.

