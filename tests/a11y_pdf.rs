@@ -310,15 +310,7 @@ fn a_large_mixed_bulletin_passes_pdfua() {
     let content = large_bulletin("a11y-pdfua-large", 8);
     let out = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("a11y-pdfua-large-out");
     let _ = std::fs::remove_dir_all(&out);
-    folio_ok(&[
-        "build",
-        content.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--format",
-        "pdf",
-        "--pdfua",
-    ]);
+    build_pdf(&content, &out, &["--pdfua"]);
     let (doc, tree) = structure(&out.join("bulletin.pdf"));
     assert_eq!(tree.iter().filter(|e| e.kind == "Sect").count(), 33);
     for kind in [

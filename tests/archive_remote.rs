@@ -5,7 +5,6 @@
 mod archive_common;
 mod support;
 
-use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::Arc;
@@ -30,27 +29,15 @@ fn serve(png: Vec<u8>) -> (String, Arc<AtomicUsize>) {
 }
 
 fn answer(mut stream: TcpStream, png: &[u8]) {
-    let mut buf = [0u8; 4096];
-    let mut req = Vec::new();
-    while !req.windows(4).any(|w| w == b"\r\n\r\n") {
-        match stream.read(&mut buf) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => req.extend_from_slice(&buf[..n]),
-        }
-    }
-    let head = String::from_utf8_lossy(&req).into_owned();
-    let path = head.split_whitespace().nth(1).unwrap_or("/");
+    let Some(path) = support::http_request_path(&mut stream) else {
+        return;
+    };
     let (status, body): (&str, &[u8]) = if path == "/pic.png" {
         ("200 OK", png)
     } else {
         ("404 Not Found", b"no")
     };
-    let _ = write!(
-        stream,
-        "HTTP/1.0 {status}\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(body);
+    support::http_reply(stream, status, "image/png", body);
 }
 
 fn run(content: &Path, out: &Path, cache: &Path, extra: &[&str]) -> std::process::Output {

@@ -46,14 +46,7 @@ fn a_sideways_phone_photo_prints_upright() {
     )
     .unwrap();
     let out = root.join("out");
-    folio_ok(&[
-        "build",
-        content.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--format",
-        "pdf",
-    ]);
+    build_pdf(&content, &out, &[]);
 
     // The photo is on page 2 (page 1 is the masthead). Render it and find the picture.
     let png = root.join("page");

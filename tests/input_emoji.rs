@@ -61,45 +61,7 @@ fn boxes(pdf: &Path, word: &str) -> Vec<(usize, [f64; 4])> {
 fn ink(pdf: &Path, page: usize, b: [f64; 4]) -> Vec<(usize, usize)> {
     let scale = 4.0; // 288 dpi
     let prefix = pdf.with_file_name(format!("render-{page}"));
-    let p = page.to_string();
-    tool(
-        "pdftoppm",
-        &[
-            "-gray",
-            "-r",
-            "288",
-            "-f",
-            &p,
-            "-l",
-            &p,
-            pdf.to_str().unwrap(),
-            prefix.to_str().unwrap(),
-        ],
-    );
-    let file = std::fs::read_dir(pdf.parent().unwrap())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|f| {
-            let n = f.file_name().unwrap().to_string_lossy().into_owned();
-            n.starts_with(&format!("render-{page}")) && n.ends_with(".pgm")
-        })
-        .expect("rendered page");
-    let data = std::fs::read(&file).unwrap();
-    // P5 header: magic, width, height, maxval, each followed by whitespace.
-    let mut fields = Vec::new();
-    let mut at = 0;
-    while fields.len() < 4 {
-        while data[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        let start = at;
-        while !data[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        fields.push(String::from_utf8_lossy(&data[start..at]).into_owned());
-    }
-    let pixels = &data[at + 1..];
-    let width: usize = fields[1].parse().unwrap();
+    let (width, _, pixels) = render_gray(pdf, page, 288, &prefix);
     let px = |v: f64| (v * scale) as usize;
     let mut out = Vec::new();
     for y in px(b[1])..px(b[3]) {

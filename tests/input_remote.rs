@@ -4,7 +4,7 @@
 
 mod support;
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -36,16 +36,9 @@ fn serve() -> Server {
 }
 
 fn answer(mut stream: TcpStream, png: &[u8]) {
-    let mut buf = [0u8; 4096];
-    let mut req = Vec::new();
-    while !req.windows(4).any(|w| w == b"\r\n\r\n") {
-        match stream.read(&mut buf) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => req.extend_from_slice(&buf[..n]),
-        }
-    }
-    let head = String::from_utf8_lossy(&req).into_owned();
-    let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    let Some(path) = http_request_path(&mut stream) else {
+        return;
+    };
     let (status, kind, body): (&str, &str, Vec<u8>) = match path.as_str() {
         "/pic.png" | "/pic2.png" => ("200 OK", "image/png", png.to_vec()),
         "/page.png" => (
@@ -64,12 +57,7 @@ fn answer(mut stream: TcpStream, png: &[u8]) {
         }
         _ => ("404 Not Found", "text/plain", b"no".to_vec()),
     };
-    let _ = write!(
-        stream,
-        "HTTP/1.0 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(&body);
+    http_reply(stream, status, kind, &body);
 }
 
 fn folder(name: &str, body: &str) -> PathBuf {

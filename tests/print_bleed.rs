@@ -119,14 +119,7 @@ fn bleed_grows_the_sheet_writes_boxes_and_draws_crop_marks() {
     let toml = std::fs::read_to_string(&config).unwrap();
     std::fs::write(&config, format!("{toml}\n[print]\nbleed = 3\n")).unwrap();
     let out2 = root.join("out");
-    folio_ok(&[
-        "build",
-        content.to_str().unwrap(),
-        "-o",
-        out2.to_str().unwrap(),
-        "--format",
-        "pdf",
-    ]);
+    build_pdf(&content, &out2, &[]);
     assert_eq!(boxes(&out2.join("bulletin.pdf"))[1], trim);
 
     let plain = build_sample("print_bleed_none", "pdf").join("bulletin.pdf");
@@ -235,16 +228,7 @@ fn a_picture_marked_bleed_runs_into_the_bleed_on_both_sides() {
         &[("01-bleed.md", &article)],
     );
     copy_dir(&repo().join("content/images"), &content.join("images"));
-    folio_ok(&[
-        "build",
-        content.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--format",
-        "pdf",
-        "--bleed",
-        "3mm",
-    ]);
+    build_pdf(&content, &out, &["--bleed", "3mm"]);
     let pdf = out.join("bulletin.pdf");
     let [_, trim, bleed] = boxes(&pdf);
     let pages = pdf_page_labels(&pdf).len();

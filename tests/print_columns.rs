@@ -28,14 +28,7 @@ fn two_columns_with_a_gutter_and_a_balanced_last_page() {
     let toml = std::fs::read_to_string(&config).unwrap();
     std::fs::write(&config, format!("columns = 2\n{toml}")).unwrap();
     let out = root.join("out");
-    folio_ok(&[
-        "build",
-        content.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--format",
-        "pdf",
-    ]);
+    build_pdf(&content, &out, &[]);
     let pdf = out.join("bulletin.pdf");
     let words = words(&pdf);
     // A4, 20 mm margins: the text block is 56.7–538.6 pt, its middle 297.6 pt; the gutter

@@ -66,14 +66,7 @@ fn a_long_note_continues_at_the_next_page_foot() {
         "title = \"Long\"\nlanguage = \"en\"\ntemplate = \"report\"\n",
         &[("a.md", &article)],
     );
-    folio_ok(&[
-        "build",
-        content.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--format",
-        "pdf",
-    ]);
+    build_pdf(&content, &out, &[]);
     let pdf = out.join("bulletin.pdf");
     let pages: Vec<String> = (1..=page_count(&pdf))
         .map(|p| pdf_text(&pdf, Some((p, p))))

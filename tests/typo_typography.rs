@@ -31,14 +31,7 @@ fn write_book(name: &str) -> (PathBuf, PathBuf) {
     )
     .unwrap();
     let out = root.join("out");
-    folio_ok(&[
-        "build",
-        content.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--format",
-        "pdf",
-    ]);
+    build_pdf(&content, &out, &[]);
     (content, out.join("bulletin.pdf"))
 }
 
@@ -147,14 +140,7 @@ fn single_weight_font_is_emboldened_without_collisions() {
         "",
         "国国国国国国国国国国\n\n**国国国国国国国国国国**",
     );
-    let built = folio_ok(&[
-        "build",
-        content.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--format",
-        "pdf",
-    ]);
+    let built = build_pdf(&content, &out, &[]);
     let said = stderr(&built);
     assert!(
         said.contains("emboldened synthetically") && said.contains("Noto Serif SC"),
@@ -199,14 +185,7 @@ fn lines_keep_their_pitch_beside_fallback_glyphs_and_rhythm_is_configurable() {
             &format!("---\ntitle: \"行距\"\nlang: en\n---\n\n{para}\n"),
         )],
     );
-    folio_ok(&[
-        "build",
-        content.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--format",
-        "pdf",
-    ]);
+    build_pdf(&content, &out, &[]);
     // Baselines of the body's Latin words (one font, so yMax − baseline is the same).
     let mut bottoms: Vec<f64> = word_boxes(&out.join("bulletin.pdf"))
         .into_iter()
@@ -360,14 +339,7 @@ fn latin_emphasis_takes_the_family_italic_and_body_font_is_chosen_by_name() {
     for f in files {
         std::fs::copy(dir.join(f), content.join("myfonts").join(f)).unwrap();
     }
-    folio_ok(&[
-        "build",
-        content.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--format",
-        "pdf",
-    ]);
+    build_pdf(&content, &out, &[]);
     let pdf = out.join("bulletin.pdf");
     let fonts = stdout(&tool("pdffonts", &[pdf.to_str().unwrap()]));
     assert!(

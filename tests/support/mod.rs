@@ -30,6 +30,20 @@ pub fn folio_ok(args: &[&str]) -> Output {
     out
 }
 
+/// `folio build CONTENT -o OUT --format pdf EXTRA…`, which must succeed.
+pub fn build_pdf(content: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "build",
+        content.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "pdf",
+    ];
+    args.extend_from_slice(extra);
+    folio_ok(&args)
+}
+
 /// Builds the bundled sample in one format into a fresh folder under the test temp dir
 /// and returns that folder.
 pub fn build_sample(folder: &str, format: &str) -> PathBuf {
@@ -397,4 +411,30 @@ pub fn render_gray(pdf: &Path, page: usize, dpi: u32, prefix: &Path) -> (usize, 
     assert_eq!(fields[0], "P5");
     let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
     (w, h, data[at + 1..at + 1 + w * h].to_vec())
+}
+
+/// The path a test's local HTTP/1.0 server was asked for (`None` if the client left early).
+pub fn http_request_path(stream: &mut std::net::TcpStream) -> Option<String> {
+    use std::io::Read;
+    let mut buf = [0u8; 4096];
+    let mut req = Vec::new();
+    while !req.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => req.extend_from_slice(&buf[..n]),
+        }
+    }
+    let head = String::from_utf8_lossy(&req).into_owned();
+    Some(head.split_whitespace().nth(1).unwrap_or("/").to_owned())
+}
+
+/// Answers a request of a test's local server and closes the connection.
+pub fn http_reply(mut stream: std::net::TcpStream, status: &str, kind: &str, body: &[u8]) {
+    use std::io::Write;
+    let _ = write!(
+        stream,
+        "HTTP/1.0 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(body);
 }
